@@ -11,7 +11,7 @@ The tree::
     ├── IncorrectUsageError       (also RuntimeError) the API was used in the wrong order or way
     ├── FrozenObjectError         (also RuntimeError) setting an attribute of a loaded entity
     ├── InvalidClientStateError   (also RuntimeError) the client is not set up (no store, no host)
-    ├── WorkflowMismatchError                         data or entities of another workflow
+    ├── WorkflowMismatchError     (also TypeError)    data or entities of another workflow
     ├── MissingTokenError         (also KeyError)     no API token could be found
     ├── InvalidTokenError         (also ValueError)   the server rejected the API token
     ├── UnauthenticatedError                          a request without valid credentials
@@ -98,7 +98,7 @@ class InvalidClientStateError(AssayError, RuntimeError):
     status_code = 500
 
 
-class WorkflowMismatchError(AssayError):
+class WorkflowMismatchError(AssayError, TypeError):
     """Data or an entity belongs to another workflow than the one it is used with."""
 
     code = "workflow_mismatch"

@@ -101,9 +101,10 @@ class ConfigurationIn(_Record):
 
 
 class ConfigurationRecord(ConfigurationIn):
-    """An evaluator configuration of a test run."""
+    """An evaluator configuration of a test run; ``completed`` once its suite metrics were stored."""
 
     id: int
+    completed: bool = False
 
 
 class TestRunRecord(_Record):
