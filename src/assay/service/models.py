@@ -101,17 +101,17 @@ class ConfigurationIn(_Record):
 
 
 class ConfigurationRecord(ConfigurationIn):
-    """An evaluator configuration of a test run; ``completed`` once its suite metrics were stored."""
+    """An evaluator configuration of a test run."""
 
     id: int
-    completed: bool = False
 
 
 class TestRunRecord(_Record):
     """The test of one model on one test-suite version with one evaluator (by name).
 
     Running the same (model, suite version, evaluator) again returns the same run; new configurations are
-    added to it.
+    added to it. ``completed`` lists the display names of the configurations whose suite metrics were stored
+    (``None`` stands for "no configuration"): their results are whole.
     """
 
     id: int
@@ -119,6 +119,7 @@ class TestRunRecord(_Record):
     test_suite_id: int
     evaluator: str | None
     configurations: list[ConfigurationRecord]
+    completed: list[str | None] = Field(default_factory=list)
     created: datetime
 
 
