@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -51,16 +52,15 @@ def bound_workflow(cls: type) -> Workflow:
 
 
 def ensure_registered(workflow: Workflow) -> None:
-    """Store the workflow (and its type schema) once per process and transport."""
+    """Store the workflow (and its type schema) once per transport."""
     current = transport()
-    registered: set[tuple[int, str]] = _registered
-    key = (id(current), workflow.name)
-    if key not in registered:
+    names = _registered.setdefault(current, set())
+    if workflow.name not in names:
         current.register_workflow(workflow.name, workflow.schema)
-        registered.add(key)
+        names.add(workflow.name)
 
 
-_registered: set[tuple[int, str]] = set()
+_registered: weakref.WeakKeyDictionary[Transport, set[str]] = weakref.WeakKeyDictionary()
 
 
 def check_workflow(expected: Workflow, actual: str, what: str) -> None:
