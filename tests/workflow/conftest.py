@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -60,9 +61,18 @@ def transport_kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@dataclass(frozen=True)
+class Client:
+    """How the test's client was initialised."""
+
+    kind: str
+    host: str | None = None
+    token: str | None = None
+
+
 @pytest.fixture
-def client(transport_kind: str, database_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Initialise the client on a fresh store; yields the transport kind."""
+def client(transport_kind: str, database_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
+    """Initialise the client on a fresh store."""
     monkeypatch.setenv("ASSAY_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ASSAY_DATABASE_URL", database_url)
     monkeypatch.setenv("ASSAY_PROGRESS", "0")
@@ -72,13 +82,13 @@ def client(transport_kind: str, database_url: str, tmp_path, monkeypatch: pytest
     reset_client()
     if transport_kind == "local":
         assay.initialize()
-        yield transport_kind
+        yield Client("local")
     else:
         service = Service.from_url(database_url)
         _, token = service.create_token("tests")
         with LiveServer(service) as server:
             assay.initialize(token, host=server.url)
-            yield transport_kind
+            yield Client("http", server.url, token)
             reset_client()
         service.close()
     reset_client()

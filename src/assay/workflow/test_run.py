@@ -217,12 +217,13 @@ class TestRun(Frozen):
                 triples = self._load_triples(test_case)
                 for configuration in todo:
                     key = _display_name(configuration)
-                    sample_metrics = evaluator.compute_test_sample_metrics(test_case, triples, configuration)
+                    kw = _config_kwargs(configuration)
+                    sample_metrics = evaluator.compute_test_sample_metrics(test_case, triples, **kw)
                     rows = _sample_metric_rows(sample_metrics, triples, test_case)
                     metrics_only = [metrics for _, metrics in sample_metrics]
-                    metrics = evaluator.compute_test_case_metrics(test_case, triples, metrics_only, configuration)
+                    metrics = evaluator.compute_test_case_metrics(test_case, triples, metrics_only, **kw)
                     _check_instance(metrics, MetricsTestCase, f"compute_test_case_metrics for {test_case.name!r}")
-                    plots = evaluator.compute_test_case_plots(test_case, triples, metrics_only, configuration)
+                    plots = evaluator.compute_test_case_plots(test_case, triples, metrics_only, **kw)
                     transport().upload_test_sample_metrics(self._id, key, rows)
                     case_metrics[key].append((test_case, metrics))
                     case_rows[key].append(_case_row(test_case, metrics, plots))
@@ -230,7 +231,7 @@ class TestRun(Frozen):
         for configuration in todo:
             key = _display_name(configuration)
             transport().upload_test_case_metrics(self._id, key, case_rows[key])
-            suite_metrics = evaluator.compute_test_suite_metrics(suite, case_metrics[key], configuration)
+            suite_metrics = evaluator.compute_test_suite_metrics(suite, case_metrics[key], **_config_kwargs(configuration))
             transport().upload_test_suite_metrics(
                 self._id, key, encode_metrics(suite_metrics) if suite_metrics is not None else None
             )
@@ -313,6 +314,11 @@ class TestRun(Frozen):
             except Exception:  # the original error matters more than a failed report of it
                 logger.exception("could not mark test run %d as crashed", self._id)
             raise
+
+
+def _config_kwargs(configuration: EvaluatorConfiguration | None) -> dict[str, Any]:
+    # By keyword, and only when there is one: evaluators written without a configuration parameter still work.
+    return {} if configuration is None else {"configuration": configuration}
 
 
 def _check_instance(value: Any, expected: type, where: str) -> None:
