@@ -1,0 +1,623 @@
+"""The service layer: what both transports call, in-process or behind the server's ``/api/v1``.
+
+:class:`Service` has the methods of :class:`assay.client.base.Transport` (same names, signatures, records
+and errors) plus what the server and CLI need: :meth:`Service.from_url` and the API-token methods. It checks
+its input, then runs each call as one transaction of :class:`assay.store.Store`: when a call raises, it
+wrote nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from assay.errors import IncorrectUsageError, InputValidationError, InvalidTokenError
+from assay.service.models import (
+    ConfigurationIn,
+    InferenceRow,
+    InitManyItem,
+    InitManyResult,
+    ModelRecord,
+    Results,
+    SampleMetricsRow,
+    SampleRow,
+    TestCaseMetricsRow,
+    TestCaseRecord,
+    TestRunRecord,
+    TestSuiteRecord,
+    TokenRecord,
+    WorkflowRecord,
+)
+from assay.store import Store, default_database_url
+
+__all__ = ["Service"]
+
+logger = logging.getLogger(__name__)
+
+JsonDict = dict[str, Any]
+
+_TEST_SAMPLE_CATEGORY = "TEST_SAMPLE/"
+
+
+def _name(kind: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputValidationError(
+            f"{kind} name must be a non-empty string, got {value!r}", field=kind, value=value
+        )
+    return value
+
+
+def _tags(tags: Sequence[str] | None) -> list[str] | None:
+    if tags is None:
+        return None
+    if isinstance(tags, str):
+        raise InputValidationError(f"tags must be a list of strings, got the string {tags!r}", field="tags")
+    for tag in tags:
+        if not isinstance(tag, str) or not tag.strip():
+            raise InputValidationError(
+                f"tags must be non-empty strings, got {tag!r}", field="tags", value=tag
+            )
+    return list(tags)
+
+
+def _check_sample(test_sample: Any, where: str) -> JsonDict:
+    if not isinstance(test_sample, dict):
+        raise InputValidationError(
+            f"{where}: a test sample must be the dict of DataObject._to_dict(), got {type(test_sample).__name__}",
+            field="test_sample",
+        )
+    data_type = test_sample.get("data_type")
+    if not isinstance(data_type, str) or not data_type.startswith(_TEST_SAMPLE_CATEGORY):
+        raise InputValidationError(
+            f"{where}: {data_type!r} is not a test-sample type (its data_type must start with "
+            f"{_TEST_SAMPLE_CATEGORY!r}); a ground truth or inference may have been passed as the sample",
+            field="test_sample",
+            data_type=data_type,
+        )
+    return test_sample
+
+
+def _check_dict(value: Any, field: str, where: str) -> JsonDict | None:
+    if value is not None and not isinstance(value, dict):
+        raise InputValidationError(
+            f"{where}: {field} must be a dict or None, got {type(value).__name__}", field=field
+        )
+    return value
+
+
+def _check_rows(
+    rows: Sequence[SampleRow], where: str
+) -> list[tuple[JsonDict, JsonDict | None, JsonDict | None]]:
+    checked = []
+    for row in rows:
+        sample = _check_sample(row.test_sample, where)
+        checked.append(
+            (
+                sample,
+                _check_dict(row.metadata, "metadata", where),
+                _check_dict(row.ground_truth, "ground_truth", where),
+            )
+        )
+    return checked
+
+
+def _page_args(offset: int, limit: int | None) -> None:
+    if offset < 0:
+        raise InputValidationError(f"offset must be 0 or more, got {offset}", field="offset", value=offset)
+    if limit is not None and limit < 0:
+        raise InputValidationError(f"limit must be 0 or more, got {limit}", field="limit", value=limit)
+
+
+def _sample_rows(rows: list[JsonDict]) -> list[SampleRow]:
+    # The store hands back what it validated on the way in; skipping validation keeps large pages fast.
+    return [SampleRow.model_construct(**row) for row in rows]
+
+
+def _run_record(row: JsonDict) -> TestRunRecord:
+    return TestRunRecord.model_validate(row)
+
+
+class Service:
+    """Assay's domain operations on one store.
+
+    Args:
+        store: An open store.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    @classmethod
+    def from_url(cls, url: str | None = None) -> Service:
+        """Open the service on a database, creating and migrating a fresh one.
+
+        Args:
+            url: A SQLAlchemy database URL; ``None`` for :func:`assay.store.default_database_url`
+                (``$ASSAY_DATABASE_URL``, else ``$ASSAY_HOME/assay.db``).
+
+        Returns:
+            The service.
+
+        Raises:
+            SchemaOutdatedError: the database was made by an older Assay; run ``assay db upgrade``.
+            InputValidationError: the URL is not a supported database URL.
+        """
+        store = Store.open(url if url is not None else default_database_url())
+        logger.debug("service on %s", store.url)
+        return cls(store)
+
+    @property
+    def url(self) -> str:
+        """The database URL, without its password."""
+        return self._store.url
+
+    def close(self) -> None:
+        """Release connections; the service must not be used afterwards."""
+        self._store.close()
+
+    # -- workflows -----------------------------------------------------------------------------------------
+    def register_workflow(self, name: str, schema: dict[str, Any]) -> WorkflowRecord:
+        """Create the workflow if it is new, else store this schema as its latest; returns it."""
+        _name("workflow", name)
+        _check_dict(schema, "schema", f"workflow {name!r}")
+        with self._store.write() as repo:
+            return WorkflowRecord.model_validate(repo.register_workflow(name, schema))
+
+    def list_workflows(self) -> list[WorkflowRecord]:
+        """All workflows, by name."""
+        with self._store.read() as repo:
+            return [WorkflowRecord.model_validate(row) for row in repo.list_workflows()]
+
+    # -- test cases ----------------------------------------------------------------------------------------
+    def create_test_case(self, workflow: str, name: str, description: str = "") -> TestCaseRecord:
+        """Create an empty test case (version 0).
+
+        Raises:
+            NameConflictError: a test case of that name exists (in any workflow).
+            InputValidationError: the name is empty.
+        """
+        _name("workflow", workflow)
+        _name("test case", name)
+        with self._store.write() as repo:
+            workflow_id = repo.workflow_id(workflow, create=True)
+            assert workflow_id is not None
+            return TestCaseRecord.model_validate(repo.create_test_case(workflow_id, name, description or ""))
+
+    def load_test_case(
+        self, name: str, version: int | None = None, workflow: str | None = None
+    ) -> TestCaseRecord:
+        """Load a version of a test case (the latest when ``version`` is None).
+
+        Raises:
+            NotFoundError: no such test case or version.
+            WorkflowMismatchError: ``workflow`` is given and the test case belongs to another.
+        """
+        _name("test case", name)
+        with self._store.read() as repo:
+            return TestCaseRecord.model_validate(repo.load_test_case(name, version, workflow))
+
+    def edit_test_case(
+        self,
+        test_case_id: int,
+        *,
+        description: str | None = None,
+        reset: bool = False,
+        add: list[SampleRow] | None = None,
+        remove: list[dict[str, Any]] | None = None,
+    ) -> TestCaseRecord:
+        """Commit one edit on top of the version ``test_case_id`` and return the new version.
+
+        ``reset`` starts from no samples; ``add`` adds samples or replaces their ground truth (the last entry
+        of a sample wins); ``remove`` drops samples by identity (absent ones are ignored; removals apply
+        before additions). A new version is made only if the sample list or its ground truths change (or
+        ``reset``); a description alone is updated in place on the entity.
+
+        Raises:
+            NotFoundError: no such version.
+            RemoteError: ``test_case_id`` is not the latest version (the test case was edited since).
+            InputValidationError: a row is not a test sample.
+        """
+        where = f"edit of test case version id {test_case_id}"
+        added = _check_rows(add or [], where)
+        removed = [_check_sample(sample, where) for sample in remove or []]
+        with self._store.write() as repo:
+            return TestCaseRecord.model_validate(
+                repo.edit_test_case(
+                    test_case_id, description=description, reset=reset, add=added, remove=removed
+                )
+            )
+
+    def load_test_case_samples(
+        self, test_case_id: int, *, offset: int = 0, limit: int | None = None
+    ) -> list[SampleRow]:
+        """The samples of a test-case version with their ground truths, in insertion order."""
+        _page_args(offset, limit)
+        with self._store.read() as repo:
+            return _sample_rows(repo.load_test_case_samples(test_case_id, offset, limit))
+
+    def init_many_test_cases(
+        self, workflow: str, items: list[InitManyItem], *, reset: bool = False
+    ) -> list[InitManyResult]:
+        """Create or load many test cases in one transaction (see ``TestCase.init_many``).
+
+        A new name is created (version 1 with its samples, 0 without); an existing one is loaded unchanged,
+        or with ``reset`` replaced by the given samples as a new version.
+
+        Raises:
+            IncorrectUsageError: two items share a name.
+            WorkflowMismatchError: an existing test case belongs to another workflow.
+        """
+        _name("workflow", workflow)
+        seen: set[str] = set()
+        checked = []
+        for item in items:
+            _name("test case", item.name)
+            if item.name in seen:
+                raise IncorrectUsageError(
+                    f"init_many got test case {item.name!r} more than once; each name may appear once",
+                    name=item.name,
+                )
+            seen.add(item.name)
+            checked.append((item.name, _check_rows(item.samples, f"test case {item.name!r}")))
+        results: list[InitManyResult] = []
+        with self._store.write() as repo:
+            workflow_id = repo.workflow_id(workflow, create=True)
+            assert workflow_id is not None
+            for name, rows in checked:
+                if repo.case_exists(name):
+                    current = repo.load_test_case(name, None, workflow)
+                    if reset:
+                        edited = repo.edit_test_case(
+                            current["id"], description=None, reset=True, add=rows, remove=[]
+                        )
+                        results.append(self._init_result(edited, "edited"))
+                    else:
+                        results.append(self._init_result(current, "loaded"))
+                    continue
+                created = repo.create_test_case(workflow_id, name, "")
+                if rows:
+                    created = repo.edit_test_case(
+                        created["id"], description=None, reset=False, add=rows, remove=[]
+                    )
+                results.append(self._init_result(created, "created"))
+        return results
+
+    @staticmethod
+    def _init_result(row: JsonDict, status: str) -> InitManyResult:
+        return InitManyResult(test_case=TestCaseRecord.model_validate(row), status=status)
+
+    def list_test_cases(self, workflow: str | None = None) -> list[TestCaseRecord]:
+        """The latest version of every test case, of one workflow or all, by name."""
+        with self._store.read() as repo:
+            return [TestCaseRecord.model_validate(row) for row in repo.list_test_cases(workflow)]
+
+    def list_test_case_versions(self, name: str) -> list[TestCaseRecord]:
+        """Every version of a test case, oldest first."""
+        _name("test case", name)
+        with self._store.read() as repo:
+            return [TestCaseRecord.model_validate(row) for row in repo.list_test_case_versions(name)]
+
+    # -- test suites ---------------------------------------------------------------------------------------
+    def create_test_suite(
+        self,
+        workflow: str,
+        name: str,
+        description: str = "",
+        test_case_ids: list[int] | None = None,
+        tags: list[str] | None = None,
+    ) -> TestSuiteRecord:
+        """Create a test suite: version 0 when empty, version 1 with test cases.
+
+        Raises:
+            NameConflictError: a suite of that name exists.
+            WorkflowMismatchError: a test case belongs to another workflow.
+            NotFoundError: a test-case version id does not exist.
+            InputValidationError: the name is empty, or two versions of one test case are given.
+        """
+        _name("workflow", workflow)
+        _name("test suite", name)
+        checked_tags = _tags(tags) or []
+        with self._store.write() as repo:
+            workflow_id = repo.workflow_id(workflow, create=True)
+            assert workflow_id is not None
+            row = repo.create_test_suite(
+                workflow_id, name, description or "", test_case_ids or [], checked_tags
+            )
+            return TestSuiteRecord.model_validate(row)
+
+    def load_test_suite(
+        self, name: str, version: int | None = None, workflow: str | None = None
+    ) -> TestSuiteRecord:
+        """Load a version of a test suite (the latest when ``version`` is None).
+
+        Raises:
+            NotFoundError: no such test suite or version.
+            WorkflowMismatchError: ``workflow`` is given and the suite belongs to another.
+        """
+        _name("test suite", name)
+        with self._store.read() as repo:
+            return TestSuiteRecord.model_validate(repo.load_test_suite(name, version, workflow))
+
+    def edit_test_suite(
+        self,
+        test_suite_id: int,
+        *,
+        description: str | None = None,
+        test_case_ids: list[int] | None = None,
+        tags: list[str] | None = None,
+    ) -> TestSuiteRecord:
+        """Edit on top of version ``test_suite_id``.
+
+        A changed test-case list (order included) makes a new version; description and tags are updated on
+        the entity without a new version. ``None`` leaves a part unchanged.
+
+        Raises:
+            NotFoundError: no such version, or a test-case version id does not exist.
+            RemoteError: ``test_suite_id`` is not the latest version.
+            WorkflowMismatchError: a test case belongs to another workflow.
+        """
+        checked_tags = _tags(tags)
+        with self._store.write() as repo:
+            row = repo.edit_test_suite(
+                test_suite_id, description=description, test_case_ids=test_case_ids, tags=checked_tags
+            )
+            return TestSuiteRecord.model_validate(row)
+
+    def list_test_suites(
+        self, workflow: str | None = None, tags: list[str] | None = None
+    ) -> list[TestSuiteRecord]:
+        """The latest version of every suite (of a workflow; carrying all ``tags``), by creation."""
+        checked_tags = _tags(tags)
+        with self._store.read() as repo:
+            return [
+                TestSuiteRecord.model_validate(row) for row in repo.list_test_suites(workflow, checked_tags)
+            ]
+
+    def list_test_suite_versions(self, name: str) -> list[TestSuiteRecord]:
+        """Every version of a test suite, oldest first."""
+        _name("test suite", name)
+        with self._store.read() as repo:
+            return [TestSuiteRecord.model_validate(row) for row in repo.list_test_suite_versions(name)]
+
+    # -- models --------------------------------------------------------------------------------------------
+    def create_model(
+        self,
+        workflow: str,
+        name: str,
+        metadata: dict[str, Any] | None = None,
+        tags: list[str] | None = None,
+    ) -> ModelRecord:
+        """Create a model.
+
+        Raises:
+            NameConflictError: a model of that name exists (in any workflow).
+            InputValidationError: the name is empty.
+        """
+        _name("workflow", workflow)
+        _name("model", name)
+        _check_dict(metadata, "metadata", f"model {name!r}")
+        checked_tags = _tags(tags) or []
+        with self._store.write() as repo:
+            workflow_id = repo.workflow_id(workflow, create=True)
+            assert workflow_id is not None
+            return ModelRecord.model_validate(
+                repo.create_model(workflow_id, name, metadata or {}, checked_tags)
+            )
+
+    def load_model(self, name: str, workflow: str | None = None) -> ModelRecord:
+        """Load a model by name.
+
+        Raises:
+            NotFoundError: no model of that name.
+            WorkflowMismatchError: ``workflow`` is given and the model belongs to another.
+        """
+        _name("model", name)
+        with self._store.read() as repo:
+            return ModelRecord.model_validate(repo.load_model(name, workflow))
+
+    def list_models(self, workflow: str | None = None, tags: list[str] | None = None) -> list[ModelRecord]:
+        """Models of a workflow (carrying all ``tags``), by creation."""
+        checked_tags = _tags(tags)
+        with self._store.read() as repo:
+            return [ModelRecord.model_validate(row) for row in repo.list_models(workflow, checked_tags)]
+
+    def load_inferences(
+        self, model_id: int, test_case_id: int, *, offset: int = 0, limit: int | None = None
+    ) -> list[InferenceRow]:
+        """Samples of a test-case version that have an inference of the model, with both, in case order."""
+        _page_args(offset, limit)
+        with self._store.read() as repo:
+            rows = repo.load_inferences(model_id, test_case_id, offset, limit)
+        return [InferenceRow.model_construct(**row) for row in rows]
+
+    # -- test runs -----------------------------------------------------------------------------------------
+    def create_or_retrieve_test_run(
+        self,
+        model_id: int,
+        test_suite_id: int,
+        evaluator: str | None,
+        configurations: list[ConfigurationIn] | None = None,
+    ) -> TestRunRecord:
+        """The run of (model, suite version, evaluator name); created if new, configurations appended.
+
+        Raises:
+            NotFoundError: no such model or suite version.
+            WorkflowMismatchError: the model and the suite belong to different workflows.
+            InputValidationError: an empty evaluator or configuration name, or a name given twice.
+        """
+        if evaluator is not None:
+            _name("evaluator", evaluator)
+        seen: set[str] = set()
+        checked: list[tuple[str, JsonDict | None]] = []
+        for configuration in configurations or []:
+            display_name = _name("configuration display", configuration.display_name)
+            if display_name in seen:
+                raise InputValidationError(
+                    f"configuration display name {display_name!r} is given twice; display names must be distinct",
+                    field="display_name",
+                    value=display_name,
+                )
+            seen.add(display_name)
+            checked.append((display_name, configuration.configuration))
+        with self._store.write() as repo:
+            return _run_record(repo.create_or_retrieve_test_run(model_id, test_suite_id, evaluator, checked))
+
+    def load_remaining_test_samples(
+        self, test_run_id: int, *, load_all: bool = False, offset: int = 0, limit: int | None = None
+    ) -> list[SampleRow]:
+        """Distinct samples of the run's suite version with no inference of its model (all with ``load_all``).
+
+        Samples come in a stable order (the order they were first stored). Rows carry no ground truth:
+        inference must not see it. Uploading inferences shrinks what remains, so a client that uploads
+        between pages reads again from offset 0.
+        """
+        _page_args(offset, limit)
+        with self._store.read() as repo:
+            return _sample_rows(repo.load_remaining_test_samples(test_run_id, load_all, offset, limit))
+
+    def upload_inferences(
+        self, model_id: int, rows: list[tuple[dict[str, Any], dict[str, Any]]], *, reset: bool = False
+    ) -> int:
+        """Store ``(test_sample, inference)`` pairs for a model, in one transaction; returns the count.
+
+        Raises:
+            NotFoundError: a sample is not stored.
+            RemoteError: a sample already has an inference of this model and ``reset`` is false.
+            InputValidationError: a row is not a (test sample, inference) pair of dicts.
+        """
+        where = f"inferences of model id {model_id}"
+        checked: list[tuple[JsonDict, JsonDict]] = []
+        for row in rows:
+            if not isinstance(row, tuple | list) or len(row) != 2:
+                raise InputValidationError(
+                    f"{where}: each row must be a (test_sample, inference) pair", field="rows"
+                )
+            sample = _check_sample(row[0], where)
+            inference = _check_dict(row[1], "inference", where)
+            if inference is None:
+                raise InputValidationError(
+                    f"{where}: an inference must be a dict, got None", field="inference"
+                )
+            checked.append((sample, inference))
+        with self._store.write() as repo:
+            return repo.upload_inferences(model_id, checked, reset)
+
+    def upload_test_sample_metrics(
+        self, test_run_id: int, configuration: str | None, rows: list[SampleMetricsRow]
+    ) -> int:
+        """Store per-sample metrics, replacing what the run held for the same (configuration, case, sample).
+
+        Raises:
+            NotFoundError: no such run, or the configuration is not one of the run's.
+            InputValidationError: a sample or test case is not in the run's suite version.
+        """
+        where = f"sample metrics of test run {test_run_id}"
+        checked = []
+        for row in rows:
+            sample = _check_sample(row.test_sample, where)
+            metrics = _check_dict(row.metrics, "metrics", where)
+            checked.append((sample, metrics or {}, row.test_case_id))
+        with self._store.write() as repo:
+            return repo.upload_test_sample_metrics(test_run_id, configuration, checked)
+
+    def upload_test_case_metrics(
+        self, test_run_id: int, configuration: str | None, rows: list[TestCaseMetricsRow]
+    ) -> int:
+        """Store test-case metrics and plots, replacing those of the same (configuration, case).
+
+        Raises:
+            NotFoundError: no such run, or the configuration is not one of the run's.
+            InputValidationError: a test case is not in the run's suite version.
+        """
+        checked = [(row.test_case_id, row.metrics, row.plots) for row in rows]
+        with self._store.write() as repo:
+            return repo.upload_test_case_metrics(test_run_id, configuration, checked)
+
+    def upload_test_suite_metrics(
+        self, test_run_id: int, configuration: str | None, metrics: dict[str, Any] | None
+    ) -> None:
+        """Store the suite metrics (or none) of a configuration; this marks the configuration complete."""
+        _check_dict(metrics, "metrics", f"suite metrics of test run {test_run_id}")
+        with self._store.write() as repo:
+            repo.upload_test_suite_metrics(test_run_id, configuration, metrics)
+
+    def mark_test_run_crashed(self, test_run_id: int, message: str) -> None:
+        """Record that the client failed during the run; what was uploaded stays."""
+        with self._store.write() as repo:
+            repo.mark_test_run_crashed(test_run_id, message)
+
+    def load_results(
+        self,
+        model_id: int,
+        test_suite_id: int,
+        evaluator: str | None = None,
+        configuration: str | None = None,
+    ) -> list[Results]:
+        """Stored results of the latest run of the model on the suite version, one entry per configuration.
+
+        ``evaluator`` and ``configuration`` narrow the choice. The latest run with stored results is used,
+        so a run just started does not hide the results of an earlier one.
+
+        Raises:
+            NotFoundError: no such model or suite version, or nothing is stored.
+        """
+        with self._store.read() as repo:
+            found = repo.load_results(model_id, test_suite_id, evaluator, configuration)
+        results = []
+        for entry in found:
+            results.append(
+                Results(
+                    test_run=_run_record(entry["test_run"]),
+                    configuration=entry["configuration"],
+                    test_suite_metrics=entry["test_suite_metrics"],
+                    test_case_metrics=[
+                        TestCaseMetricsRow.model_construct(**row) for row in entry["test_case_metrics"]
+                    ],
+                    test_sample_metrics=[
+                        SampleMetricsRow.model_construct(**row) for row in entry["test_sample_metrics"]
+                    ],
+                )
+            )
+        return results
+
+    # -- API tokens ----------------------------------------------------------------------------------------
+    def create_token(self, name: str) -> tuple[TokenRecord, str]:
+        """Create an API token.
+
+        Args:
+            name: What the token is for, shown in listings.
+
+        Returns:
+            The stored token and its secret (``assay_`` followed by 43 URL-safe characters). The secret is
+            returned this once: only its SHA-256 is stored.
+        """
+        _name("token", name)
+        with self._store.write() as repo:
+            row, secret = repo.create_token(name)
+        return TokenRecord.model_validate(row), secret
+
+    def verify_token(self, secret: str) -> TokenRecord:
+        """The token of a secret.
+
+        Raises:
+            InvalidTokenError: the secret is unknown or its token was revoked.
+        """
+        if not isinstance(secret, str) or not secret:
+            raise InvalidTokenError("an API token must be a non-empty string")
+        with self._store.read() as repo:
+            return TokenRecord.model_validate(repo.verify_token(secret))
+
+    def list_tokens(self) -> list[TokenRecord]:
+        """Every API token (never a secret), oldest first."""
+        with self._store.read() as repo:
+            return [TokenRecord.model_validate(row) for row in repo.list_tokens()]
+
+    def revoke_token(self, token_id: int) -> TokenRecord:
+        """Revoke a token; requests with its secret are refused from now on.
+
+        Raises:
+            NotFoundError: no token has that id.
+        """
+        with self._store.write() as repo:
+            return TokenRecord.model_validate(repo.revoke_token(token_id))
