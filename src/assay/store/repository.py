@@ -12,11 +12,12 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     and_,
     bindparam,
     delete,
@@ -74,11 +75,11 @@ SampleIn = tuple[Dict, Dict | None]
 
 _T = TypeVar("_T")
 
-_sample = TestSample.__table__
-_member = TestCaseSample.__table__
-_inference = Inference.__table__
-_sample_metrics = SampleMetrics.__table__
-_case_metrics = CaseMetrics.__table__
+_sample = cast(Table, TestSample.__table__)
+_member = cast(Table, TestCaseSample.__table__)
+_inference = cast(Table, Inference.__table__)
+_sample_metrics = cast(Table, SampleMetrics.__table__)
+_case_metrics = cast(Table, CaseMetrics.__table__)
 
 
 def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
@@ -383,7 +384,8 @@ class Repository:
         latest = self._latest_case_version(case.id)
         if latest.id != head.id:
             raise RemoteError(
-                f"test case {case.name!r} version {head.version} is not the latest (version {latest.version}); "
+                f"test case {case.name!r} version {head.version} is not the latest "
+                f"(version {latest.version}); "
                 "load the latest version and edit that",
                 name=case.name,
                 version=head.version,
@@ -710,7 +712,8 @@ class Repository:
         latest = self._latest_suite_version(suite.id)
         if latest.id != head.id:
             raise RemoteError(
-                f"test suite {suite.name!r} version {head.version} is not the latest (version {latest.version}); "
+                f"test suite {suite.name!r} version {head.version} is not the latest "
+                f"(version {latest.version}); "
                 "load the latest version and edit that",
                 name=suite.name,
                 version=head.version,
@@ -915,7 +918,8 @@ class Repository:
         if existing and not reset:
             example = self.session.scalar(select(_sample.c.data).where(_sample.c.id == existing[0]))
             raise RemoteError(
-                f"{len(existing)} test sample(s) already have an inference of model {model.name!r}, for example "
+                f"{len(existing)} test sample(s) already have an inference of model {model.name!r}, "
+                f"for example "
                 f"{_describe_sample(example or {})}; upload with reset=True to replace them",
                 count=len(existing),
                 model=model.name,
@@ -943,6 +947,14 @@ class Repository:
         return run
 
     def _run_dict(self, run: TestRun) -> Dict:
+        completed = list(
+            self.session.scalars(
+                select(RunConfiguration.display_name)
+                .join(SuiteMetrics, SuiteMetrics.configuration_id == RunConfiguration.id)
+                .where(RunConfiguration.test_run_id == run.id)
+                .order_by(RunConfiguration.id)
+            )
+        )
         configurations = self.session.scalars(
             select(RunConfiguration)
             .where(RunConfiguration.test_run_id == run.id, RunConfiguration.display_name != "")
@@ -956,6 +968,7 @@ class Repository:
             "configurations": [
                 {"id": c.id, "display_name": c.display_name, "configuration": c.data} for c in configurations
             ],
+            "completed": [name or None for name in completed],
             "created": run.created,
         }
 
@@ -1052,7 +1065,8 @@ class Repository:
             return found
         if configuration is not None:
             raise NotFoundError(
-                f"test run {run.id} has no configuration {configuration!r}; pass it to create_or_retrieve_test_run",
+                f"test run {run.id} has no configuration {configuration!r}; "
+                "pass it to create_or_retrieve_test_run",
                 test_run_id=run.id,
                 configuration=configuration,
             )
@@ -1089,7 +1103,7 @@ class Repository:
     def upload_test_sample_metrics(
         self, test_run_id: int, configuration: str | None, rows: Sequence[tuple[Dict, Dict, int | None]]
     ) -> int:
-        """Store per-sample metrics ``(test_sample, metrics, test_case_id)``, replacing those of the same key."""
+        """Store ``(test_sample, metrics, test_case_id)`` rows, replacing those of the same key."""
         run = self._run(test_run_id)
         model = self._model(run.model_id)
         config = self._configuration(run, configuration)
@@ -1133,7 +1147,7 @@ class Repository:
                         test_run_id=run.id,
                         test_case_id=test_case_id,
                     )
-        new_rows = [
+        new_rows: list[Dict] = [
             {
                 "test_run_id": run.id,
                 "configuration_id": config.id,
@@ -1144,9 +1158,11 @@ class Repository:
             }
             for (_, metrics, test_case_id), sid in zip(entries, sample_ids, strict=True)
         ]
-        for scope in {row["scope"] for row in new_rows}:
-            ids = [row["test_sample_id"] for row in new_rows if row["scope"] == scope]
-            for chunk in _chunks(ids):
+        scopes: dict[int, list[int]] = {}
+        for row in new_rows:
+            scopes.setdefault(row["scope"], []).append(row["test_sample_id"])
+        for scope, scope_ids in scopes.items():
+            for chunk in _chunks(scope_ids):
                 self.session.execute(
                     delete(_sample_metrics).where(
                         _sample_metrics.c.configuration_id == config.id,
@@ -1164,7 +1180,7 @@ class Repository:
         configuration: str | None,
         rows: Sequence[tuple[int, Dict | None, list[Any] | None]],
     ) -> int:
-        """Store ``(test_case_id, metrics, plots)`` rows, replacing those of the same (configuration, case)."""
+        """Store ``(test_case_id, metrics, plots)`` rows, replacing those of the same case."""
         run = self._run(test_run_id)
         config = self._configuration(run, configuration)
         by_case = {test_case_id: (metrics, plots) for test_case_id, metrics, plots in rows}

@@ -7,6 +7,8 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -19,7 +21,7 @@ depends_on = None
 NAME = sa.String(255)
 
 
-def _json() -> sa.types.TypeEngine[object]:
+def _json() -> sa.types.TypeEngine[Any]:
     return sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 
 
@@ -28,6 +30,7 @@ def _when() -> sa.DateTime:
 
 
 def upgrade() -> None:
+    """Apply this revision."""
     op.create_table(
         "workflow",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -45,7 +48,7 @@ def upgrade() -> None:
         sa.Column("data", _json(), nullable=False),
         sa.Column("metadata", _json(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_test_sample"),
-        sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], name="fk_test_sample_workflow_id_workflow"),
+        sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], name="fk_test_sample_workflow_id"),
         sa.UniqueConstraint("workflow_id", "key", name="uq_test_sample_workflow_id_key"),
     )
     op.create_table(
@@ -57,7 +60,7 @@ def upgrade() -> None:
         sa.Column("next_position", sa.Integer(), nullable=False),
         sa.Column("created", _when(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_test_case"),
-        sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], name="fk_test_case_workflow_id_workflow"),
+        sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], name="fk_test_case_workflow_id"),
         sa.UniqueConstraint("name", name="uq_test_case_name"),
     )
     op.create_index("ix_test_case_workflow_id", "test_case", ["workflow_id"])
@@ -69,9 +72,7 @@ def upgrade() -> None:
         sa.Column("n_samples", sa.Integer(), nullable=False),
         sa.Column("created", _when(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_test_case_version"),
-        sa.ForeignKeyConstraint(
-            ["test_case_id"], ["test_case.id"], name="fk_test_case_version_test_case_id_test_case"
-        ),
+        sa.ForeignKeyConstraint(["test_case_id"], ["test_case.id"], name="fk_test_case_version_test_case_id"),
         sa.UniqueConstraint("test_case_id", "version", name="uq_test_case_version_test_case_id_version"),
     )
     op.create_table(
@@ -84,11 +85,9 @@ def upgrade() -> None:
         sa.Column("added_in", sa.Integer(), nullable=False),
         sa.Column("removed_in", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_test_case_sample"),
+        sa.ForeignKeyConstraint(["test_case_id"], ["test_case.id"], name="fk_test_case_sample_test_case_id"),
         sa.ForeignKeyConstraint(
-            ["test_case_id"], ["test_case.id"], name="fk_test_case_sample_test_case_id_test_case"
-        ),
-        sa.ForeignKeyConstraint(
-            ["test_sample_id"], ["test_sample.id"], name="fk_test_case_sample_test_sample_id_test_sample"
+            ["test_sample_id"], ["test_sample.id"], name="fk_test_case_sample_test_sample_id"
         ),
     )
     op.create_index(
@@ -113,7 +112,7 @@ def upgrade() -> None:
         sa.Column("tags", _json(), nullable=False),
         sa.Column("created", _when(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_test_suite"),
-        sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], name="fk_test_suite_workflow_id_workflow"),
+        sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], name="fk_test_suite_workflow_id"),
         sa.UniqueConstraint("name", name="uq_test_suite_name"),
     )
     op.create_index("ix_test_suite_workflow_id", "test_suite", ["workflow_id"])
@@ -125,7 +124,7 @@ def upgrade() -> None:
         sa.Column("created", _when(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_test_suite_version"),
         sa.ForeignKeyConstraint(
-            ["test_suite_id"], ["test_suite.id"], name="fk_test_suite_version_test_suite_id_test_suite"
+            ["test_suite_id"], ["test_suite.id"], name="fk_test_suite_version_test_suite_id"
         ),
         sa.UniqueConstraint("test_suite_id", "version", name="uq_test_suite_version_test_suite_id_version"),
     )
@@ -138,12 +137,12 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["test_suite_version_id"],
             ["test_suite_version.id"],
-            name="fk_test_suite_test_case_test_suite_version_id_test_suite_version",
+            name="fk_test_suite_test_case_test_suite_version_id",
         ),
         sa.ForeignKeyConstraint(
             ["test_case_version_id"],
             ["test_case_version.id"],
-            name="fk_test_suite_test_case_test_case_version_id_test_case_version",
+            name="fk_test_suite_test_case_test_case_version_id",
         ),
     )
     op.create_index(
@@ -158,7 +157,7 @@ def upgrade() -> None:
         sa.Column("tags", _json(), nullable=False),
         sa.Column("created", _when(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_model"),
-        sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], name="fk_model_workflow_id_workflow"),
+        sa.ForeignKeyConstraint(["workflow_id"], ["workflow.id"], name="fk_model_workflow_id"),
         sa.UniqueConstraint("name", name="uq_model_name"),
     )
     op.create_index("ix_model_workflow_id", "model", ["workflow_id"])
@@ -169,10 +168,8 @@ def upgrade() -> None:
         sa.Column("test_sample_id", sa.Integer(), nullable=False),
         sa.Column("data", _json(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_inference"),
-        sa.ForeignKeyConstraint(["model_id"], ["model.id"], name="fk_inference_model_id_model"),
-        sa.ForeignKeyConstraint(
-            ["test_sample_id"], ["test_sample.id"], name="fk_inference_test_sample_id_test_sample"
-        ),
+        sa.ForeignKeyConstraint(["model_id"], ["model.id"], name="fk_inference_model_id"),
+        sa.ForeignKeyConstraint(["test_sample_id"], ["test_sample.id"], name="fk_inference_test_sample_id"),
         sa.UniqueConstraint("model_id", "test_sample_id", name="uq_inference_model_id_test_sample_id"),
     )
     op.create_index("ix_inference_test_sample_id", "inference", ["test_sample_id"])
@@ -187,11 +184,11 @@ def upgrade() -> None:
         sa.Column("created", _when(), nullable=False),
         sa.Column("updated", _when(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_test_run"),
-        sa.ForeignKeyConstraint(["model_id"], ["model.id"], name="fk_test_run_model_id_model"),
+        sa.ForeignKeyConstraint(["model_id"], ["model.id"], name="fk_test_run_model_id"),
         sa.ForeignKeyConstraint(
             ["test_suite_version_id"],
             ["test_suite_version.id"],
-            name="fk_test_run_test_suite_version_id_test_suite_version",
+            name="fk_test_run_test_suite_version_id",
         ),
         sa.UniqueConstraint(
             "model_id",
@@ -208,9 +205,7 @@ def upgrade() -> None:
         sa.Column("display_name", NAME, nullable=False),
         sa.Column("data", _json(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_run_configuration"),
-        sa.ForeignKeyConstraint(
-            ["test_run_id"], ["test_run.id"], name="fk_run_configuration_test_run_id_test_run"
-        ),
+        sa.ForeignKeyConstraint(["test_run_id"], ["test_run.id"], name="fk_run_configuration_test_run_id"),
         sa.UniqueConstraint(
             "test_run_id", "display_name", name="uq_run_configuration_test_run_id_display_name"
         ),
@@ -225,21 +220,19 @@ def upgrade() -> None:
         sa.Column("test_sample_id", sa.Integer(), nullable=False),
         sa.Column("data", _json(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_sample_metrics"),
-        sa.ForeignKeyConstraint(
-            ["test_run_id"], ["test_run.id"], name="fk_sample_metrics_test_run_id_test_run"
-        ),
+        sa.ForeignKeyConstraint(["test_run_id"], ["test_run.id"], name="fk_sample_metrics_test_run_id"),
         sa.ForeignKeyConstraint(
             ["configuration_id"],
             ["run_configuration.id"],
-            name="fk_sample_metrics_configuration_id_run_configuration",
+            name="fk_sample_metrics_configuration_id",
         ),
         sa.ForeignKeyConstraint(
             ["test_case_version_id"],
             ["test_case_version.id"],
-            name="fk_sample_metrics_test_case_version_id_test_case_version",
+            name="fk_sample_metrics_test_case_version_id",
         ),
         sa.ForeignKeyConstraint(
-            ["test_sample_id"], ["test_sample.id"], name="fk_sample_metrics_test_sample_id_test_sample"
+            ["test_sample_id"], ["test_sample.id"], name="fk_sample_metrics_test_sample_id"
         ),
         sa.UniqueConstraint(
             "configuration_id",
@@ -258,18 +251,16 @@ def upgrade() -> None:
         sa.Column("data", _json(), nullable=True),
         sa.Column("plots", _json(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_case_metrics"),
-        sa.ForeignKeyConstraint(
-            ["test_run_id"], ["test_run.id"], name="fk_case_metrics_test_run_id_test_run"
-        ),
+        sa.ForeignKeyConstraint(["test_run_id"], ["test_run.id"], name="fk_case_metrics_test_run_id"),
         sa.ForeignKeyConstraint(
             ["configuration_id"],
             ["run_configuration.id"],
-            name="fk_case_metrics_configuration_id_run_configuration",
+            name="fk_case_metrics_configuration_id",
         ),
         sa.ForeignKeyConstraint(
             ["test_case_version_id"],
             ["test_case_version.id"],
-            name="fk_case_metrics_test_case_version_id_test_case_version",
+            name="fk_case_metrics_test_case_version_id",
         ),
         sa.UniqueConstraint(
             "configuration_id",
@@ -286,13 +277,11 @@ def upgrade() -> None:
         sa.Column("data", _json(), nullable=True),
         sa.Column("completed_at", _when(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_suite_metrics"),
-        sa.ForeignKeyConstraint(
-            ["test_run_id"], ["test_run.id"], name="fk_suite_metrics_test_run_id_test_run"
-        ),
+        sa.ForeignKeyConstraint(["test_run_id"], ["test_run.id"], name="fk_suite_metrics_test_run_id"),
         sa.ForeignKeyConstraint(
             ["configuration_id"],
             ["run_configuration.id"],
-            name="fk_suite_metrics_configuration_id_run_configuration",
+            name="fk_suite_metrics_configuration_id",
         ),
         sa.UniqueConstraint("configuration_id", name="uq_suite_metrics_configuration_id"),
     )
@@ -300,6 +289,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Revert this revision."""
     for table in (
         "suite_metrics",
         "case_metrics",

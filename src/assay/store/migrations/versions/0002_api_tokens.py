@@ -17,6 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Apply this revision."""
     op.create_table(
         "api_token",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -31,4 +32,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Revert this revision."""
     op.drop_table("api_token")
