@@ -423,9 +423,10 @@ class Repository:
             last: dict[str, tuple[Dict, Dict | None, Dict | None]] = {}
             for sample, metadata, ground_truth in add:
                 key = codec.sample_key(sample)
-                previous = last.pop(key, None)
-                if previous is not None and metadata is None:
-                    metadata = previous[1]
+                previous = last.get(key)
+                if previous is not None and previous[1]:
+                    metadata = {**previous[1], **(metadata or {})}
+                # A sample keeps the place of its first entry; its last entry's ground truth wins.
                 last[key] = (sample, metadata, ground_truth)
             entries = list(last.values())
             sample_ids = self.store_samples(case.workflow_id, [(s, m) for s, m, _ in entries])
