@@ -13,10 +13,7 @@ import numba as nb
 import numpy as np
 import numpy.typing as npt
 
-STATUS_FP = 0
-STATUS_TP = 1
-STATUS_IGNORED = 2
-STATUS_EXCLUDED = 3
+from assay.metrics._status import STATUS_EXCLUDED, STATUS_FP, STATUS_IGNORED, STATUS_TP
 
 
 @nb.njit(cache=True, nogil=True)

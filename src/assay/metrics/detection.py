@@ -36,7 +36,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from assay.metrics import _coco_kernels as kernels
+from assay.metrics import _status
 from assay.metrics._errors import MetricsInputError
 from assay.metrics._sliceset import SliceSet
 from assay.metrics._validation import as_float_array, as_int_array, check_same_length
@@ -412,7 +412,9 @@ class DetectionMatches:
         recall = np.empty((n_s, n_t, n_k, n_a, n_m))
         full_shape = (n_s, n_t, n_r, n_k, n_a, 1) if keep_curves else (0, 0, 0, 0, 0, 0)
         full = np.empty(full_shape)
-        kernels.accumulate_slices(
+        from assay.metrics._coco_kernels import accumulate_slices  # numba loads on first use
+
+        accumulate_slices(
             slice_set.indptr,
             slice_set.indices,
             gt.num_samples,
@@ -475,12 +477,12 @@ class DetectionMatches:
         )
         order = self._order[member[self.sample[self._order]]]
         status = self.status[order, 0, t]
-        keep = status != kernels.STATUS_IGNORED
+        keep = status != _status.STATUS_IGNORED
         order, status = order[keep], status[keep]
         labels = self.label[order]
         scores = self.scores[order]
-        tp = np.cumsum(status == kernels.STATUS_TP).astype(float)
-        fp = np.cumsum(status == kernels.STATUS_FP).astype(float)
+        tp = np.cumsum(status == _status.STATUS_TP).astype(float)
+        fp = np.cumsum(status == _status.STATUS_FP).astype(float)
         starts = np.searchsorted(labels, np.arange(n_k))
         base_tp = np.concatenate([[0.0], tp])[starts]
         base_fp = np.concatenate([[0.0], fp])[starts]
@@ -546,8 +548,8 @@ class DetectionMatches:
         n_k = max(gt.num_labels, 1)
         size = gt.num_samples * n_k if by_label else gt.num_samples
         det_key = self.sample * n_k + self.label if by_label else self.sample
-        tp = np.bincount(det_key[kept & (status == kernels.STATUS_TP)], minlength=size)
-        fp = np.bincount(det_key[kept & (status == kernels.STATUS_FP)], minlength=size)
+        tp = np.bincount(det_key[kept & (status == _status.STATUS_TP)], minlength=size)
+        fp = np.bincount(det_key[kept & (status == _status.STATUS_FP)], minlength=size)
         gt_key = gt.key if by_label else gt.sample
         positives = np.bincount(gt_key[self._gt_counted[:, 0]], minlength=size)
         fn = positives - tp
@@ -619,7 +621,9 @@ def match_detections(
     matched = np.empty((count, n_t), dtype=np.int64)
     rank = np.empty(count, dtype=np.int64)
     max_det = int(params.max_detections[-1])
-    kernels.match_groups(
+    from assay.metrics._coco_kernels import match_groups  # numba loads on first use
+
+    match_groups(
         dt_sorted.astype(np.int64),
         starts.astype(np.int64),
         ends,

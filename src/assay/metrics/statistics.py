@@ -1,0 +1,322 @@
+"""Statistics for comparing models test case by test case: bootstrap intervals, paired tests, FDR control.
+
+A difference between two models on a test case is only worth reporting when it is unlikely to be noise.
+The tools here work on per-sample values (a 0/1 correctness flag, a per-sample loss, or rows of
+per-sample counts for ratio metrics), resample samples (not test cases), and are seeded so that the same
+call gives the same answer.
+
+* :func:`bootstrap_ci`: percentile bootstrap interval of one metric;
+* :func:`paired_bootstrap_ci`: interval of the difference of a metric between two models on the same
+  samples, resampling pairs;
+* :func:`paired_permutation_test`: p-value of that difference under the null hypothesis that the two
+  models are exchangeable on each sample (random swaps within pairs; exact when all swaps fit);
+* :func:`benjamini_hochberg`: which of many such tests (one per test case) to call significant while
+  keeping the expected share of false discoveries at most ``alpha``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from assay.metrics._errors import MetricsInputError
+
+__all__ = [
+    "ConfidenceInterval",
+    "PermutationTestResult",
+    "benjamini_hochberg",
+    "bootstrap_ci",
+    "paired_bootstrap_ci",
+    "paired_permutation_test",
+]
+
+Statistic = Callable[[npt.NDArray[Any]], float]
+
+
+@dataclass(frozen=True)
+class ConfidenceInterval:
+    """A point estimate with a two-sided confidence interval.
+
+    Attributes:
+        estimate: The statistic on the original samples.
+        low: Lower bound.
+        high: Upper bound.
+        confidence: Confidence level, e.g. 0.95.
+    """
+
+    estimate: float
+    low: float
+    high: float
+    confidence: float
+
+    def contains(self, value: float) -> bool:
+        """Return whether ``value`` lies inside the interval (bounds included)."""
+        return self.low <= value <= self.high
+
+
+@dataclass(frozen=True)
+class PermutationTestResult:
+    """Result of :func:`paired_permutation_test`.
+
+    Attributes:
+        statistic: Observed difference ``statistic(a) - statistic(b)``.
+        p_value: Probability, under exchangeability, of a difference at least as extreme.
+        exact: Whether every swap pattern was enumerated (otherwise random swaps were drawn).
+    """
+
+    statistic: float
+    p_value: float
+    exact: bool
+
+
+def _rows(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 0 or array.shape[0] == 0:
+        raise MetricsInputError(f"{name} must hold at least one sample (one row per sample)")
+    if not np.all(np.isfinite(array)):
+        raise MetricsInputError(f"{name} must be finite")
+    return array
+
+
+def _check(confidence: float, n_resamples: int) -> None:
+    if not 0 < confidence < 1:
+        raise MetricsInputError(f"confidence must be in (0, 1), got {confidence}")
+    if n_resamples < 1:
+        raise MetricsInputError(f"n_resamples must be positive, got {n_resamples}")
+
+
+def _mean(rows: npt.NDArray[Any]) -> float:
+    return float(np.mean(rows))
+
+
+def _resampled_statistics(
+    arrays: tuple[npt.NDArray[np.float64], ...],
+    statistic: Statistic | None,
+    n_resamples: int,
+    seed: int,
+) -> npt.NDArray[np.float64]:
+    """Statistic of the first array minus that of the second (if any) on each bootstrap resample."""
+    n = arrays[0].shape[0]
+    rng = np.random.default_rng(seed)
+    indices = rng.integers(0, n, size=(n_resamples, n))
+    if statistic is None and all(a.ndim == 1 for a in arrays):
+        # The mean needs no Python loop over resamples.
+        values = [a[indices].mean(axis=1) for a in arrays]
+    else:
+        stat = statistic or _mean
+        values = [np.array([stat(a[idx]) for idx in indices]) for a in arrays]
+    return np.asarray(values[0] - values[1] if len(values) == 2 else values[0], dtype=np.float64)
+
+
+def bootstrap_ci(
+    values: npt.ArrayLike,
+    statistic: Statistic | None = None,
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = 2000,
+    seed: int = 0,
+) -> ConfidenceInterval:
+    """Percentile bootstrap confidence interval of a metric computed from per-sample rows.
+
+    Samples are drawn with replacement ``n_resamples`` times; the interval is the ``(1 - confidence) / 2``
+    and ``(1 + confidence) / 2`` quantiles of the metric over the resamples. For a ratio metric pass
+    per-sample counts as rows and a ``statistic`` that sums them, e.g. precision from ``[tp, fp]`` rows.
+
+    Args:
+        values: ``(N,)`` per-sample values or ``(N, ...)`` per-sample rows.
+        statistic: Function of the resampled rows returning a float; default the mean.
+        confidence: Confidence level in (0, 1).
+        n_resamples: Number of bootstrap resamples.
+        seed: Seed of the random generator (same seed, same interval).
+
+    Returns:
+        The :class:`ConfidenceInterval`.
+
+    Raises:
+        MetricsInputError: On empty or non-finite values or invalid options.
+
+    Example:
+        >>> ci = bootstrap_ci([0, 1, 1, 1, 0, 1, 1, 1], seed=1)
+        >>> ci.estimate, ci.low <= ci.estimate <= ci.high
+        (0.75, True)
+    """
+    _check(confidence, n_resamples)
+    rows = _rows(values, "values")
+    stat = statistic or _mean
+    samples = _resampled_statistics((rows,), statistic, n_resamples, seed)
+    low, high = np.quantile(samples, [(1 - confidence) / 2, (1 + confidence) / 2])
+    return ConfidenceInterval(float(stat(rows)), float(low), float(high), confidence)
+
+
+def paired_bootstrap_ci(
+    values_a: npt.ArrayLike,
+    values_b: npt.ArrayLike,
+    statistic: Statistic | None = None,
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = 2000,
+    seed: int = 0,
+) -> ConfidenceInterval:
+    """Bootstrap interval of ``statistic(a) - statistic(b)`` for two models on the same samples.
+
+    Each resample draws sample indices once and applies them to both models, which keeps the pairing
+    and so removes the variance the two models share (sample difficulty).
+
+    Args:
+        values_a: ``(N, ...)`` per-sample rows of model A.
+        values_b: ``(N, ...)`` per-sample rows of model B, same samples in the same order.
+        statistic: Function of rows returning a float; default the mean.
+        confidence: Confidence level in (0, 1).
+        n_resamples: Number of bootstrap resamples.
+        seed: Seed of the random generator.
+
+    Returns:
+        The :class:`ConfidenceInterval` of the difference (A minus B).
+
+    Raises:
+        MetricsInputError: If the two inputs differ in shape, are empty or non-finite.
+
+    Example:
+        >>> ci = paired_bootstrap_ci([1, 1, 1, 0, 1, 1], [0, 1, 0, 0, 1, 0], seed=3)
+        >>> round(ci.estimate, 4), ci.low > -1
+        (0.5, True)
+    """
+    _check(confidence, n_resamples)
+    a, b = _rows(values_a, "values_a"), _rows(values_b, "values_b")
+    if a.shape != b.shape:
+        raise MetricsInputError(f"values_a has shape {a.shape} but values_b has shape {b.shape}")
+    stat = statistic or _mean
+    samples = _resampled_statistics((a, b), statistic, n_resamples, seed)
+    low, high = np.quantile(samples, [(1 - confidence) / 2, (1 + confidence) / 2])
+    return ConfidenceInterval(float(stat(a) - stat(b)), float(low), float(high), confidence)
+
+
+def paired_permutation_test(
+    values_a: npt.ArrayLike,
+    values_b: npt.ArrayLike,
+    statistic: Statistic | None = None,
+    *,
+    alternative: Literal["two-sided", "less", "greater"] = "two-sided",
+    n_resamples: int = 9999,
+    seed: int = 0,
+) -> PermutationTestResult:
+    """Paired permutation test of ``statistic(a) - statistic(b)``.
+
+    Under the null hypothesis the two models' values are exchangeable on each sample, so each swap
+    pattern of the N pairs is equally likely. When ``2**N <= n_resamples`` every pattern is enumerated
+    and ``p = count / 2**N``; otherwise ``n_resamples`` random patterns are drawn and
+    ``p = (count + 1) / (n_resamples + 1)``, which never understates the p-value. ``count`` counts null
+    differences at least as extreme as the observed one (``<=`` for ``"less"``, ``>=`` for
+    ``"greater"``, within a relative tolerance of 100 ulp); two-sided is twice the smaller one-sided
+    p-value, capped at 1 (the convention of scipy's ``permutation_test``).
+
+    Args:
+        values_a: ``(N, ...)`` per-sample rows of model A.
+        values_b: ``(N, ...)`` per-sample rows of model B.
+        statistic: Function of rows returning a float; default the mean.
+        alternative: ``"two-sided"``, ``"less"`` (A below B) or ``"greater"``.
+        n_resamples: Number of random swap patterns when enumeration is too large.
+        seed: Seed of the random generator.
+
+    Returns:
+        The :class:`PermutationTestResult`.
+
+    Raises:
+        MetricsInputError: If the inputs differ in shape, are empty, or an option is invalid.
+
+    Example:
+        >>> r = paired_permutation_test([3, 4, 5, 6], [1, 2, 3, 4])
+        >>> r.statistic, r.p_value, r.exact
+        (2.0, 0.125, True)
+    """
+    if alternative not in ("two-sided", "less", "greater"):
+        raise MetricsInputError(f"alternative must be 'two-sided', 'less' or 'greater', got {alternative!r}")
+    if n_resamples < 1:
+        raise MetricsInputError(f"n_resamples must be positive, got {n_resamples}")
+    a, b = _rows(values_a, "values_a"), _rows(values_b, "values_b")
+    if a.shape != b.shape:
+        raise MetricsInputError(f"values_a has shape {a.shape} but values_b has shape {b.shape}")
+    n = a.shape[0]
+    stat = statistic or _mean
+    observed = float(stat(a) - stat(b))
+    exact = n < 63 and 2**n <= n_resamples
+    if exact:
+        swaps = np.array(list(itertools.product([False, True], repeat=n)), dtype=bool).reshape(-1, n)
+    else:
+        swaps = np.random.default_rng(seed).random((n_resamples, n)) < 0.5
+    extra = (slice(None),) + (None,) * (a.ndim - 1)
+    if statistic is None and a.ndim == 1:
+        diff = a - b
+        null = np.where(swaps, -diff, diff).mean(axis=1)
+    else:
+        null = np.empty(swaps.shape[0])
+        for i, swap in enumerate(swaps):
+            mask = swap[extra]
+            null[i] = stat(np.where(mask, b, a)) - stat(np.where(mask, a, b))
+    adjustment = 0 if exact else 1
+    gamma = abs(np.finfo(np.float64).eps * 100 * observed)
+    total = swaps.shape[0] + adjustment
+    p_less = (np.count_nonzero(null <= observed + gamma) + adjustment) / total
+    p_greater = (np.count_nonzero(null >= observed - gamma) + adjustment) / total
+    if alternative == "less":
+        p = float(p_less)
+    elif alternative == "greater":
+        p = float(p_greater)
+    else:
+        p = min(2.0 * float(min(p_less, p_greater)), 1.0)
+    return PermutationTestResult(statistic=observed, p_value=p, exact=exact)
+
+
+def benjamini_hochberg(
+    p_values: npt.ArrayLike, *, alpha: float = 0.05
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Benjamini–Hochberg control of the false discovery rate over many tests.
+
+    With the m p-values sorted, ``p_(1) <= ... <= p_(m)``, reject the k smallest where k is the largest
+    i with ``p_(i) <= i * alpha / m``. Adjusted p-values are ``min_{j >= i} min(1, m p_(j) / j)``, so a test
+    is rejected exactly when its adjusted p-value is at most ``alpha``. Valid for independent or
+    positively dependent tests (one per test case of a suite). NaN p-values (tests that could not run)
+    are never rejected and do not count in m.
+
+    Args:
+        p_values: ``(m,)`` p-values in [0, 1].
+        alpha: Target false discovery rate in (0, 1).
+
+    Returns:
+        ``(rejected, adjusted)``, in the input order.
+
+    Raises:
+        MetricsInputError: On p-values outside [0, 1] or ``alpha`` outside (0, 1).
+
+    Example:
+        >>> rejected, adjusted = benjamini_hochberg([0.01, 0.04, 0.03, 0.5])
+        >>> rejected.tolist(), adjusted.round(3).tolist()
+        ([True, False, False, False], [0.04, 0.053, 0.053, 0.5])
+    """
+    if not 0 < alpha < 1:
+        raise MetricsInputError(f"alpha must be in (0, 1), got {alpha}")
+    p = np.asarray(p_values, dtype=np.float64)
+    if p.ndim != 1:
+        raise MetricsInputError(f"p_values must be one-dimensional, got shape {p.shape}")
+    valid = ~np.isnan(p)
+    if np.any((p[valid] < 0) | (p[valid] > 1)):
+        raise MetricsInputError("p_values must lie in [0, 1]")
+    adjusted = np.full(p.shape, np.nan)
+    rejected = np.zeros(p.shape, dtype=bool)
+    values = p[valid]
+    m = values.size
+    if m == 0:
+        return rejected, adjusted
+    order = np.argsort(values, kind="stable")
+    scaled = values[order] * m / np.arange(1, m + 1)
+    monotone = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    result = np.empty(m)
+    result[order] = monotone
+    adjusted[valid] = result
+    rejected[valid] = result <= alpha
+    return rejected, adjusted
