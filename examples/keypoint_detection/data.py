@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from examples.keypoint_detection.workflow import GroundTruth, TestSample
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
 
 from assay.errors import InputValidationError
 from assay.workflow.annotation import BoundingBox, Keypoints
-from examples.keypoint_detection.workflow import GroundTruth, TestSample
 
 IMAGE_SIZE = 128
 """Width and height of every image, in pixels."""
@@ -86,7 +86,7 @@ class FaceGeometry:
         return self.center[0] + depth * self.radii[0] * math.sin(angle + self.yaw)
 
     def eyes(self) -> list[tuple[float, float, float]]:
-        """The two eyes as ``(centre x, centre y, half-width)``, image-left first; turned eyes look narrower."""
+        """The eyes as ``(centre x, centre y, half-width)``, image-left first; turned eyes look narrower."""
         return [
             (self._x(angle), self.eye_y, self.eye_half_width * math.cos(angle + self.yaw))
             for angle in (-self.eye_angle, self.eye_angle)
@@ -253,7 +253,7 @@ def _write_png(image: PILImage.Image, path: Path) -> None:
 def generate_benchmark(
     data_dir: Path | None = None, n_images: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED
 ) -> list[FaceRecord]:
-    """Generate the benchmark: draw its images into ``data_dir`` and describe them as samples and ground truths.
+    """Generate the benchmark: draw its images into ``data_dir``, describe them as samples and ground truths.
 
     Images already on disk are kept (they are the same pixels), so a second call is cheap.
 
@@ -263,8 +263,8 @@ def generate_benchmark(
         seed: The seed of everything random; the same seed gives the same benchmark.
 
     Returns:
-        One record per face, in index order. Each test sample's locator is the ``file://`` URI of its image and
-        its metadata holds the conditions, the yaw in degrees and the face width in pixels.
+        One record per face, in index order. Each test sample's locator is the ``file://`` URI of its image
+        and its metadata holds the conditions, the yaw in degrees and the face width in pixels.
 
     Raises:
         InputValidationError: ``n_images`` is not positive.

@@ -8,7 +8,7 @@ keypoints divided by the face's normalisation factor::
 A face whose NME is above the configured threshold is an *alignment failure*. Per test case the evaluator
 reports the mean NME, the alignment-failure rate and the number of samples, with an NME histogram and the
 cumulative error distribution (CED: the share of faces at or below each NME); per test suite it reports the
-population variance of the test cases' mean NME and failure rate, which is large when a model has a weak slice.
+population variance of the test cases' mean NME and failure rate, large when a model has a weak slice.
 """
 
 from __future__ import annotations
@@ -17,6 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from examples.keypoint_detection.workflow import (
+    GroundTruth,
+    Inference,
+    TestCase,
+    TestCaseMetrics,
+    TestSample,
+    TestSampleMetrics,
+    TestSuite,
+    TestSuiteMetrics,
+)
 
 from assay.errors import IncorrectUsageError, InputValidationError
 from assay.workflow import (
@@ -28,16 +38,6 @@ from assay.workflow import (
     Histogram,
     Plot,
     TestCases,
-)
-from examples.keypoint_detection.workflow import (
-    GroundTruth,
-    Inference,
-    TestCase,
-    TestCaseMetrics,
-    TestSample,
-    TestSampleMetrics,
-    TestSuite,
-    TestSuiteMetrics,
 )
 
 HISTOGRAM_EDGES = [round(0.025 * i, 3) for i in range(21)]
@@ -73,15 +73,15 @@ def normalized_mean_error(ground_truth: GroundTruth, inference: Inference) -> fl
         The NME, 0 for a perfect prediction.
 
     Raises:
-        InputValidationError: the two keypoint lists differ in length or are empty, or the normalisation factor
-            is not a positive finite number.
+        InputValidationError: the two keypoint lists differ in length or are empty, or the normalisation
+            factor is not a positive finite number.
     """
     truth = np.asarray(ground_truth.keypoints.points, dtype=float).reshape(-1, 2)
     predicted = np.asarray(inference.keypoints.points, dtype=float).reshape(-1, 2)
     if len(truth) == 0 or len(truth) != len(predicted):
         raise InputValidationError(
-            f"inference has {len(predicted)} keypoints but the ground truth has {len(truth)}; NME needs the same "
-            "non-zero number of keypoints in the same order",
+            f"inference has {len(predicted)} keypoints but the ground truth has {len(truth)}; NME needs the "
+            "same non-zero number of keypoints in the same order",
             field="keypoints",
         )
     factor = ground_truth.normalization_factor
@@ -225,7 +225,7 @@ def evaluate_keypoint_detection(
         Sample, test-case and suite metrics, and each test case's plots.
 
     Example:
-        >>> test(model, test_suite, evaluate_keypoint_detection, configurations=CONFIGURATIONS)  # doctest: +SKIP
+        >>> test(model, suite, evaluate_keypoint_detection, configurations=CONFIGURATIONS)  # doctest: +SKIP
     """
     threshold = _threshold(configuration)
     per_sample = [

@@ -15,9 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import assay
-from assay.errors import NotFoundError
-from assay.workflow import TestResults, load_results, test
 from examples.keypoint_detection.data import (
     DEFAULT_SIZE,
     FaceConditions,
@@ -27,7 +24,11 @@ from examples.keypoint_detection.data import (
 )
 from examples.keypoint_detection.evaluator import CONFIGURATIONS, KeypointsEvaluator, NmeThreshold
 from examples.keypoint_detection.models import MODEL_A, MODEL_B, DarkBlobDetector, MeanShapeRegressor
-from examples.keypoint_detection.workflow import Model, TestCase, TestSuite
+from examples.keypoint_detection.workflow import Model, TestCase, TestCaseMetrics, TestSuite
+
+import assay
+from assay.errors import NotFoundError
+from assay.workflow import TestResults, load_results, test
 
 SUITE_NAME = "synthetic faces :: 5-point"
 
@@ -118,6 +119,11 @@ class ExampleRun:
     models: tuple[Model, Model]
     results: dict[tuple[str, str], TestResults]
 
+    def metrics(self, model: Model, slice_name: str, configuration: NmeThreshold) -> TestCaseMetrics:
+        """The stored metrics of one model on the test case of one slice, at one configuration."""
+        stored = self.results[(model.name, configuration.display_name())]
+        return stored.test_case_metrics[test_case_name(slice_name)]
+
 
 def run(data_dir: Path | None = None, n_images: int = DEFAULT_SIZE, reset: bool = False) -> ExampleRun:
     """Generate the benchmark, store its tests, test both models on it and load their results back.
@@ -146,21 +152,21 @@ def run(data_dir: Path | None = None, n_images: int = DEFAULT_SIZE, reset: bool 
 
 
 def report(example: ExampleRun) -> str:
-    """The plain-text summary the example prints: a table of the two models on every test case."""
+    """The plain-text summary the example prints: the two models side by side on every test case."""
     model_a, model_b = example.models
-    shown = SHOWN_CONFIGURATION.display_name()
-    by_model = {model.name: example.results[(model.name, shown)] for model in example.models}
-    complete = test_case_name("complete")
+    shown = SHOWN_CONFIGURATION
     lines = [
         f"Test suite {example.test_suite.name!r} v{example.test_suite.version}, "
         f"evaluator {KeypointsEvaluator().display_name()}",
-        f"mean NME (lower is better) and alignment-failure rate at {shown}",
+        f"A = {model_a.name}, B = {model_b.name}",
+        f"mean NME (lower is better) and alignment-failure rate at {shown.display_name()}",
         "",
-        f"{'test case':<20} {'faces':>5}   {'A mean NME':>10} {'fail':>5}   {'B mean NME':>10} {'fail':>5}   better",
+        f"{'test case':<20} {'faces':>5}   {'A mean NME':>10} {'fail':>5}   {'B mean NME':>10} {'fail':>5}"
+        "   better",
     ]
     for slice_name in SLICES:
-        a = by_model[model_a.name].test_case_metrics[test_case_name(slice_name)]
-        b = by_model[model_b.name].test_case_metrics[test_case_name(slice_name)]
+        a = example.metrics(model_a, slice_name, shown)
+        b = example.metrics(model_b, slice_name, shown)
         better = "A" if a.mean_nme < b.mean_nme else "B" if b.mean_nme < a.mean_nme else "-"
         lines.append(
             f"{slice_name:<20} {a.n_samples:>5}   {a.mean_nme:>10.3f} {a.alignment_failure_rate:>5.0%}   "
@@ -168,37 +174,34 @@ def report(example: ExampleRun) -> str:
         )
     lines.append("")
     for label, model in (("A", model_a), ("B", model_b)):
-        suite = by_model[model.name].test_suite_metrics
-        rates = "  ".join(
-            f"{c.threshold}: {example.results[(model.name, c.display_name())].test_case_metrics[complete].alignment_failure_rate:.0%}"
+        suite = example.results[(model.name, shown.display_name())].test_suite_metrics
+        rates = ", ".join(
+            f"{example.metrics(model, 'complete', c).alignment_failure_rate:.0%} at {c.threshold}"
             for c in CONFIGURATIONS
         )
         lines.append(
-            f"{label} = {model.name}: variance of mean NME across test cases {suite.variance_mean_nme:.4f}; "
-            f"failure rate on the complete set by threshold  {rates}"
+            f"{label}: variance of mean NME across test cases {suite.variance_mean_nme:.4f}; "
+            f"failure rate on the complete set {rates}"
         )
-    lines.append("")
-    lines.append(_verdict(example))
+    lines += ["", _verdict(example)]
     return "\n".join(lines)
 
 
 def _verdict(example: ExampleRun) -> str:
     # Said from the stored numbers: which model wins overall, and where it loses anyway.
-    shown = SHOWN_CONFIGURATION.display_name()
-
     def mean_nme(model: Model, slice_name: str) -> float:
-        return float(
-            example.results[(model.name, shown)].test_case_metrics[test_case_name(slice_name)].mean_nme
-        )
+        return example.metrics(model, slice_name, SHOWN_CONFIGURATION).mean_nme
 
     model_a, model_b = example.models
-    best, other = (
-        (model_a, model_b)
-        if mean_nme(model_a, "complete") <= mean_nme(model_b, "complete")
-        else (model_b, model_a)
+    if mean_nme(model_a, "complete") <= mean_nme(model_b, "complete"):
+        best, other = model_a, model_b
+    else:
+        best, other = model_b, model_a
+    overall = (
+        f"{best.name} is better on the complete set "
+        f"({mean_nme(best, 'complete'):.3f} vs {mean_nme(other, 'complete'):.3f})"
     )
     losses = [name for name in SLICES if mean_nme(best, name) > mean_nme(other, name)]
-    overall = f"{best.name} is better on the complete set ({mean_nme(best, 'complete'):.3f} vs {mean_nme(other, 'complete'):.3f})"
     if not losses:
         return f"{overall} and on every slice."
     worst = max(losses, key=lambda name: mean_nme(best, name) - mean_nme(other, name))

@@ -1,8 +1,8 @@
 """Two small, deterministic keypoint models with different strengths.
 
-- :class:`MeanShapeRegressor` ("model A") places the average face shape, learnt from training faces, inside the
-  face box. It never looks at the pixels, so blur, lighting and glasses cannot hurt it, but it cannot follow a
-  turned head: on profile faces it is far off.
+- :class:`MeanShapeRegressor` ("model A") places the average face shape, learnt from training faces, inside
+  the face box. It never looks at the pixels, so blur, lighting and glasses cannot hurt it, but it cannot
+  follow a turned head: on profile faces it is far off.
 - :class:`DarkBlobDetector` ("model B") reads the image and finds the eyes and nostrils as dark blobs and the
   mouth as a red one. It follows any pose, but its fixed thresholds lose thin features under blur, and glasses
   frames pass for eyes. When it loses a feature it guesses the middle of where it searched.
@@ -19,11 +19,11 @@ from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 import numpy as np
+from examples.keypoint_detection.workflow import Inference, TestSample
 from PIL import Image as PILImage
 
 from assay.errors import InputValidationError
 from assay.workflow.annotation import BoundingBox, Keypoints
-from examples.keypoint_detection.workflow import Inference, TestSample
 
 MODEL_A = "mean-shape-regressor"
 MODEL_B = "dark-blob-detector"
@@ -53,7 +53,8 @@ class MeanShapeRegressor:
     """Model A: the mean face shape in box-relative coordinates, scaled into each face box.
 
     Args:
-        shapes: Training faces as ``(face box, keypoints)``; the mean of their box-relative keypoints is the model.
+        shapes: Training faces as ``(face box, keypoints)``; the model is the mean of their box-relative
+            keypoints.
     """
 
     def __init__(self, shapes: Sequence[tuple[BoundingBox, Sequence[tuple[float, float]]]]) -> None:

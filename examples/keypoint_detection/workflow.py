@@ -53,7 +53,8 @@ class TestSampleMetrics(MetricsTestSample):
     """How well one face was aligned.
 
     Attributes:
-        normalized_mean_error: Mean distance between true and predicted keypoints over the normalisation factor.
+        normalized_mean_error: Mean distance between true and predicted keypoints, over the normalisation
+            factor.
         alignment_failure: Whether that error is above the configured threshold.
     """
 
