@@ -93,7 +93,9 @@ class CocoParams:
         iou_thresholds: IoU thresholds, ascending (default 0.50:0.05:0.95).
         recall_thresholds: Recall points where precision is read (default 0:0.01:1).
         area_ranges: ``(min, max)`` areas, inclusive; the first is "all", then small, medium, large.
-        max_detections: Per (sample, label) detection limits, ascending; the last one is used for AP.
+        max_detections: Per (sample, label) detection limits, ascending; the last one is used for AP
+            (pycocotools reads its first number at a fixed limit of 100 and gives -1 when the limits lack
+            100; Assay uses the last limit there too).
     """
 
     iou_thresholds: tuple[float, ...] = field(default_factory=_default_iou_thresholds)
