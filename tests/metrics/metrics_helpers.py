@@ -1,4 +1,4 @@
-"""Helpers of the metrics tests: small annotation dataclasses, random detection sets, pycocotools as reference."""
+"""Helpers of the metrics tests: annotation dataclasses, random detection sets, pycocotools as reference."""
 
 from __future__ import annotations
 
