@@ -64,7 +64,8 @@ def _tags(tags: Sequence[str] | None) -> list[str] | None:
 def _check_sample(test_sample: Any, where: str) -> JsonDict:
     if not isinstance(test_sample, dict):
         raise InputValidationError(
-            f"{where}: a test sample must be the dict of DataObject._to_dict(), got {type(test_sample).__name__}",
+            f"{where}: a test sample must be the dict of DataObject._to_dict(), "
+            f"got {type(test_sample).__name__}",
             field="test_sample",
         )
     data_type = test_sample.get("data_type")
@@ -219,9 +220,9 @@ class Service:
             InputValidationError: a row is not a test sample.
         """
         where = f"edit of test case version id {test_case_id}"
-        added = _check_rows(add or [], where)
-        removed = [_check_sample(sample, where) for sample in remove or []]
         with self._store.write() as repo:
+            added = _check_rows(add or [], where)
+            removed = [_check_sample(sample, where) for sample in remove or []]
             return TestCaseRecord.model_validate(
                 repo.edit_test_case(
                     test_case_id, description=description, reset=reset, add=added, remove=removed
@@ -429,7 +430,7 @@ class Service:
         _page_args(offset, limit)
         with self._store.read() as repo:
             rows = repo.load_inferences(model_id, test_case_id, offset, limit)
-        return [InferenceRow.model_construct(**row) for row in rows]
+            return [InferenceRow.model_construct(**row) for row in rows]
 
     # -- test runs -----------------------------------------------------------------------------------------
     def create_or_retrieve_test_run(
@@ -454,7 +455,8 @@ class Service:
             display_name = _name("configuration display", configuration.display_name)
             if display_name in seen:
                 raise InputValidationError(
-                    f"configuration display name {display_name!r} is given twice; display names must be distinct",
+                    f"configuration display name {display_name!r} is given twice; "
+                    "display names must be distinct",
                     field="display_name",
                     value=display_name,
                 )
@@ -487,20 +489,20 @@ class Service:
             InputValidationError: a row is not a (test sample, inference) pair of dicts.
         """
         where = f"inferences of model id {model_id}"
-        checked: list[tuple[JsonDict, JsonDict]] = []
-        for row in rows:
-            if not isinstance(row, tuple | list) or len(row) != 2:
-                raise InputValidationError(
-                    f"{where}: each row must be a (test_sample, inference) pair", field="rows"
-                )
-            sample = _check_sample(row[0], where)
-            inference = _check_dict(row[1], "inference", where)
-            if inference is None:
-                raise InputValidationError(
-                    f"{where}: an inference must be a dict, got None", field="inference"
-                )
-            checked.append((sample, inference))
         with self._store.write() as repo:
+            checked: list[tuple[JsonDict, JsonDict]] = []
+            for row in rows:
+                if not isinstance(row, tuple | list) or len(row) != 2:
+                    raise InputValidationError(
+                        f"{where}: each row must be a (test_sample, inference) pair", field="rows"
+                    )
+                sample = _check_sample(row[0], where)
+                inference = _check_dict(row[1], "inference", where)
+                if inference is None:
+                    raise InputValidationError(
+                        f"{where}: an inference must be a dict, got None", field="inference"
+                    )
+                checked.append((sample, inference))
             return repo.upload_inferences(model_id, checked, reset)
 
     def upload_test_sample_metrics(
@@ -513,12 +515,12 @@ class Service:
             InputValidationError: a sample or test case is not in the run's suite version.
         """
         where = f"sample metrics of test run {test_run_id}"
-        checked = []
-        for row in rows:
-            sample = _check_sample(row.test_sample, where)
-            metrics = _check_dict(row.metrics, "metrics", where)
-            checked.append((sample, metrics or {}, row.test_case_id))
         with self._store.write() as repo:
+            checked = []
+            for row in rows:
+                sample = _check_sample(row.test_sample, where)
+                metrics = _check_dict(row.metrics, "metrics", where)
+                checked.append((sample, metrics or {}, row.test_case_id))
             return repo.upload_test_sample_metrics(test_run_id, configuration, checked)
 
     def upload_test_case_metrics(
@@ -564,9 +566,7 @@ class Service:
         """
         with self._store.read() as repo:
             found = repo.load_results(model_id, test_suite_id, evaluator, configuration)
-        results = []
-        for entry in found:
-            results.append(
+            return [
                 Results(
                     test_run=_run_record(entry["test_run"]),
                     configuration=entry["configuration"],
@@ -578,8 +578,8 @@ class Service:
                         SampleMetricsRow.model_construct(**row) for row in entry["test_sample_metrics"]
                     ],
                 )
-            )
-        return results
+                for entry in found
+            ]
 
     # -- API tokens ----------------------------------------------------------------------------------------
     def create_token(self, name: str) -> tuple[TokenRecord, str]:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Select,
     Table,
@@ -23,12 +24,10 @@ from sqlalchemy import (
     delete,
     exists,
     func,
-    insert,
     or_,
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -130,15 +129,39 @@ class Repository:
         self._dialect = session.get_bind().dialect.name
 
     # -- helpers -------------------------------------------------------------------------------------------
-    def _insert_ignore(self, table: Any, index_elements: list[str]) -> Any:
-        """An INSERT that skips rows whose unique key exists (a concurrent writer may have added them)."""
-        if self._dialect == "postgresql":
-            return postgresql.insert(table).on_conflict_do_nothing(index_elements=index_elements)
-        return sqlite.insert(table).on_conflict_do_nothing(index_elements=index_elements)
+    def _insert_many(self, table: Table, rows: Sequence[Dict], *, skip_existing: Sequence[str] = ()) -> None:
+        """Insert rows with the driver's executemany, JSON columns encoded here in one pass.
 
-    def _insert_many(self, table: Any, rows: list[Dict]) -> None:
-        for chunk in _chunks(rows, 5 * CHUNK):
-            self.session.execute(insert(table), list(chunk))
+        This skips SQLAlchemy's per-row parameter processing, which costs more than SQLite's own work on
+        bulk paths. JSON goes in as text (cast to ``jsonb`` on PostgreSQL), exactly as the JSON type of the
+        column would have written it.
+
+        Args:
+            table: The table; every row has the same keys, all column names.
+            rows: The rows.
+            skip_existing: Columns of a unique key; rows whose key exists are skipped, not an error.
+        """
+        if not rows:
+            return
+        columns = list(rows[0])
+        is_json = [isinstance(table.c[name].type, JSON) for name in columns]
+        postgres = self._dialect == "postgresql"
+        marks = [("%s::jsonb" if json else "%s") if postgres else "?" for json in is_json]
+        quoted = ", ".join(f'"{name}"' for name in columns)
+        sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join(marks)})'
+        if skip_existing:
+            sql += f" ON CONFLICT ({', '.join(f'{name}' for name in skip_existing)}) DO NOTHING"
+        dumps = codec.dumps
+        connection = self.session.connection()
+        for chunk in _chunks(rows, 10 * CHUNK):
+            params = [
+                tuple(
+                    dumps(value) if json and value is not None else value
+                    for value, json in zip(row.values(), is_json, strict=True)
+                )
+                for row in chunk
+            ]
+            connection.exec_driver_sql(sql, params)
 
     def _workflow_names(self) -> dict[int, str]:
         return {row.id: row.name for row in self.session.execute(select(Workflow.id, Workflow.name))}
@@ -191,17 +214,21 @@ class Repository:
         return [self._workflow_dict(row) for row in rows]
 
     # -- test samples --------------------------------------------------------------------------------------
-    def store_samples(self, workflow_id: int, samples: Sequence[SampleIn]) -> list[int]:
+    def store_samples(
+        self, workflow_id: int, samples: Sequence[SampleIn], keys: Sequence[str] | None = None
+    ) -> list[int]:
         """Store samples that are new and merge new metadata into the stored one of the others.
 
         Args:
             workflow_id: The workflow the samples belong to.
             samples: ``(test_sample, metadata)`` pairs, each sample once.
+            keys: The samples' keys (:func:`assay.store.codec.sample_key`), when the caller has them.
 
         Returns:
             The sample ids, in the order of ``samples``.
         """
-        keys = [codec.sample_key(sample) for sample, _ in samples]
+        if keys is None:
+            keys = [codec.sample_key(sample) for sample, _ in samples]
         ids: dict[str, int] = {}
         for start in range(0, len(samples), CHUNK):
             chunk_keys = keys[start : start + CHUNK]
@@ -230,7 +257,7 @@ class Repository:
                 else:
                     ids[key] = found[0]
             if new_rows:
-                self.session.execute(self._insert_ignore(_sample, ["workflow_id", "key"]), new_rows)
+                self._insert_many(_sample, new_rows, skip_existing=["workflow_id", "key"])
                 new_keys = [row["key"] for row in new_rows]
                 for row in self.session.execute(
                     select(_sample.c.id, _sample.c.key).where(
@@ -429,7 +456,7 @@ class Repository:
                 # A sample keeps the place of its first entry; its last entry's ground truth wins.
                 last[key] = (sample, metadata, ground_truth)
             entries = list(last.values())
-            sample_ids = self.store_samples(case.workflow_id, [(s, m) for s, m, _ in entries])
+            sample_ids = self.store_samples(case.workflow_id, [(s, m) for s, m, _ in entries], list(last))
             open_rows: dict[int, tuple[int, Any, int]] = {}
             if not reset and head.n_samples:
                 for chunk in _chunks(sample_ids):
@@ -632,7 +659,7 @@ class Repository:
                 name=suite.name,
             ) from exc
         self._insert_many(
-            TestSuiteTestCase.__table__,
+            cast(Table, TestSuiteTestCase.__table__),
             [
                 {"test_suite_version_id": row.id, "position": position, "test_case_version_id": case_id}
                 for position, case_id in enumerate(test_case_ids)
