@@ -13,7 +13,7 @@ The document::
 
     {
       "schema_version": 1,
-      "test_sample": "MySample", "ground_truth": "MyGroundTruth", "inference": "MyInference",  # workflow_schema
+      "test_sample": "MySample", "ground_truth": "MyGT", "inference": "MyInference",  # workflow_schema
       "root": "MyMetrics",                                                                   # metrics_schema
       "types": {
         "MySample": {"name": "MySample", "module": "...", "role": "test_sample",
@@ -30,7 +30,8 @@ A field's ``kind`` is one of ``{"kind": "scalar", "type": "str"|"int"|"float"|"b
 kind}``, ``{"kind": "optional", "inner": kind}``, ``{"kind": "union", "options": [kind, ...]}``, or a data
 object: ``{"kind": "annotation"|"asset"|"test_sample"|"plot"|"metrics"|"object", "type": name, "data_type":
 tag or null}`` where ``name`` is a key of ``types``. Fields may carry ``higher_is_better`` (from
-``dataclasses.field(metadata={"higher_is_better": False})`` or pydantic's ``Field(json_schema_extra=...)``) and
+``dataclasses.field(metadata={"higher_is_better": False})`` or pydantic's ``Field(json_schema_extra=...)``)
+and
 ``description``.
 """
 
@@ -191,7 +192,8 @@ class _Builder:
                 "data_type": getattr(hint, "__assay_data_type__", None),
             }
         raise InputValidationError(
-            f"Unsupported field type {_type_name(hint)} for {owner.__name__}.{name}: allowed are {_ALLOWED_TEXT}",
+            f"Unsupported field type {_type_name(hint)} for {owner.__name__}.{name}: "
+            f"allowed are {_ALLOWED_TEXT}",
             data_type=owner.__name__,
             field=name,
         )
@@ -247,7 +249,7 @@ def type_schema(cls: type) -> dict[str, Any]:
 
 
 def metrics_schema(cls: type) -> dict[str, Any]:
-    """The document for a metrics class (``MetricsTestSample``/``MetricsTestCase``/``MetricsTestSuite`` subclass).
+    """The document for a metrics class: a ``MetricsTestSample``, ``MetricsTestCase`` or ``MetricsTestSuite``.
 
     Each field reports ``higher_is_better`` where the class declares it, for the app to colour improvements.
 
@@ -292,7 +294,7 @@ def workflow_schema(test_sample_type: type, ground_truth_type: type, inference_t
     return {"schema_version": SCHEMA_VERSION, **roots, "types": builder.types}
 
 
-# --- validation of serialised data ---------------------------------------------------------------------------------
+# --- validation of serialised data
 
 
 def validate_data(document: Mapping[str, Any], root: str, data: Any) -> None:
@@ -303,7 +305,8 @@ def validate_data(document: Mapping[str, Any], root: str, data: Any) -> None:
 
     Args:
         document: A document made by :func:`workflow_schema`, :func:`metrics_schema` or :func:`type_schema`.
-        root: ``"test_sample"``, ``"ground_truth"``, ``"inference"`` or ``"root"`` (the document's entry of that
+        root: ``"test_sample"``, ``"ground_truth"``, ``"inference"`` or ``"root"`` (the document's entry of
+        that
             name), or directly a key of ``document["types"]``.
         data: The serialised object.
 

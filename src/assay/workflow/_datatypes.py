@@ -1,12 +1,16 @@
 """The base of every user data type: frozen dataclasses that validate on construction and serialise fast.
 
-A class is turned into a *plan* the first time it is used (instantiated, serialised or inspected): its dataclass
-fields, their resolved types, and three functions generated for that class alone: a constructor that checks and
+A class is turned into a *plan* the first time it is used (instantiated, serialised or inspected): its
+dataclass
+fields, their resolved types, and three functions generated for that class alone: a constructor that checks
+and
 coerces every field, ``_to_dict`` and ``_from_dict``. Generating them per class keeps the hot loops free of
 reflection: a million boxes serialise in well under a second.
 
-Users may declare subclasses with ``@dataclasses.dataclass(frozen=True)``, with pydantic's dataclass decorators
-(pydantic 2 or ``pydantic.v1``) or with no decorator at all; the first use makes an undecorated subclass a frozen
+Users may declare subclasses with ``@dataclasses.dataclass(frozen=True)``, with pydantic's dataclass
+decorators
+(pydantic 2 or ``pydantic.v1``) or with no decorator at all; the first use makes an undecorated subclass a
+frozen
 dataclass of its annotated fields. Whatever the style, construction goes through the generated constructor, so
 the coercion rules and error messages are the same everywhere.
 
@@ -89,7 +93,7 @@ def _describe(hint: Any) -> str:
     return str(hint)
 
 
-# --- coercion of single values ---------------------------------------------------------------------------------
+# --- coercion of single values
 
 
 def _to_float(value: Any) -> float:
@@ -114,7 +118,7 @@ def _to_int(value: Any) -> int:
 
 def _to_bool(value: Any) -> bool:
     if value is True or value is False:
-        return value  # type: ignore[no-any-return]
+        return bool(value)
     if isinstance(value, np.bool_):
         return bool(value)
     raise _Invalid("bool", value)
@@ -405,7 +409,7 @@ def _coerce_item(coerce: Coercer, item: Any, index: int) -> Any:
 _coercer_for = _CoercerFactory()
 
 
-# --- serialisation ------------------------------------------------------------------------------------------------
+# --- serialisation
 
 
 def to_plain(value: Any) -> Any:
@@ -479,8 +483,10 @@ def classes_for_tag(tag: str) -> list[type[DataObject]]:
 def _revive_as(data: Mapping[str, Any], declared: type[DataObject]) -> DataObject:
     """Rebuild ``data`` as ``declared`` or, when its keys say so, as the best-fitting subclass with its tag.
 
-    A ``List[BoundingBox]`` field may hold ``LabeledBoundingBox`` objects; they share a tag, so the keys decide:
-    the subclass whose declared fields are all present and that explains the most keys wins, the declared class
+    A ``List[BoundingBox]`` field may hold ``LabeledBoundingBox`` objects; they share a tag, so the keys
+    decide:
+    the subclass whose declared fields are all present and that explains the most keys wins, the declared
+    class
     on a tie.
     """
     plan = _prepare(declared)
@@ -493,7 +499,8 @@ def _revive_as(data: Mapping[str, Any], declared: type[DataObject]) -> DataObjec
         target = tagged[0]
     if len(data) > plan.key_count:
         target = _best_subclass(target, frozenset(data))
-    return _prepare(target).from_dict(data)
+    revived: DataObject = _prepare(target).from_dict(data)
+    return revived
 
 
 _SUBCLASS_CHOICE: dict[tuple[type, frozenset[str]], type] = {}
@@ -519,7 +526,7 @@ def _best_subclass(declared: type[DataObject], keys: frozenset[str]) -> type[Dat
     return best
 
 
-# --- per-class plans ----------------------------------------------------------------------------------------------
+# --- per-class plans
 
 
 @dataclasses.dataclass(eq=False)
@@ -600,8 +607,8 @@ def _resolve_hints(cls: type) -> dict[str, Any]:
         return typing.get_type_hints(cls)
     except NameError as error:
         raise InputValidationError(
-            f"{cls.__name__}: cannot resolve the type of a field ({error}); define the types it uses at module "
-            "level",
+            f"{cls.__name__}: cannot resolve the type of a field ({error}); "
+            "define the types it uses at module level",
             data_type=cls.__name__,
         ) from None
 
@@ -645,10 +652,11 @@ def _prepare(cls: type[DataObject]) -> _Plan:  # noqa: C901 - the steps read bes
         "__field_error": _field_error,
     }
     field_plans: list[_FieldPlan] = []
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         if f.name == DATA_TYPE_KEY:
             raise InputValidationError(
-                f"{cls.__name__}: a field may not be named {DATA_TYPE_KEY!r}; the name is reserved for the type tag",
+                f"{cls.__name__}: a field may not be named {DATA_TYPE_KEY!r}; "
+                "the name is reserved for the type tag",
                 data_type=cls.__name__,
                 field=f.name,
             )
@@ -866,16 +874,17 @@ def _compile_from_dict(
     return _compile(source, namespace, "__from_dict")
 
 
-# --- the public base classes --------------------------------------------------------------------------------------
+# --- the public base classes
 
 
 class _DataObjectMeta(ABCMeta):
-    """Gives every data class lazily generated ``__init__``/``_to_dict``/``_from_dict`` and registers its tag."""
+    """Gives every data class lazily generated ``__init__``, ``_to_dict``, ``_from_dict``; registers tags."""
 
     def __new__(
         mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any
     ) -> _DataObjectMeta:
-        # An ``__init__`` already in the class body stops the dataclass decorator from writing its own; ours is
+        # An ``__init__`` already in the class body stops the dataclass decorator from writing its own; ours
+        # is
         # replaced by the generated constructor on first use.
         if "__init__" not in namespace:
             namespace["__init__"] = _make_lazy_init()
@@ -887,7 +896,7 @@ class _DataObjectMeta(ABCMeta):
             type.__setattr__(cls, "_from_dict", classmethod(_lazy_from_dict))
         tag = namespace.get("__assay_data_type__", getattr(cls, "__assay_data_type__", None))
         if isinstance(tag, str):
-            _TAG_REGISTRY.setdefault(tag, []).append(weakref.ref(cls))
+            _TAG_REGISTRY.setdefault(tag, []).append(weakref.ref(typing.cast("type[DataObject]", cls)))
         return cls
 
     def __setattr__(cls, name: str, value: Any) -> None:
@@ -918,8 +927,10 @@ def _lazy_from_dict(cls: type[DataObject], data: Mapping[str, Any]) -> Any:
 class DataObject(metaclass=_DataObjectMeta):
     """The base of every data type: a frozen dataclass, validated and coerced on construction.
 
-    Subclass it (usually through ``TestSample``, ``GroundTruth``, ``Inference`` or a metrics class) and declare
-    fields with type annotations. ``@dataclass(frozen=True)``, pydantic dataclasses and no decorator at all are
+    Subclass it (usually through ``TestSample``, ``GroundTruth``, ``Inference`` or a metrics class) and
+    declare
+    fields with type annotations. ``@dataclass(frozen=True)``, pydantic dataclasses and no decorator at all
+    are
     all accepted. Keyword arguments that match no field are kept as extra attributes: they are serialised with
     the object and ignored by equality.
 

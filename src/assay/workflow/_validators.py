@@ -25,8 +25,12 @@ _ALLOWED = {
     "ground_truth": _DATA_ALLOWED,
     "inference": _DATA_ALLOWED,
     "metrics_test_sample": _DATA_ALLOWED,
-    "metrics_test_case": "str, int, float, bool, Optional/Union of those, and List[<MetricsTestCase subclass>]",
-    "nested_metrics_test_case": "str, int, float, bool and Optional/Union of those (one level of nesting only)",
+    "metrics_test_case": (
+        "str, int, float, bool, Optional/Union of those, and List[<MetricsTestCase subclass>]"
+    ),
+    "nested_metrics_test_case": (
+        "str, int, float, bool and Optional/Union of those (one level of nesting only)"
+    ),
     "metrics_test_suite": "str, int, float, bool and Optional/Union of those",
 }
 _TITLE = {
@@ -42,7 +46,7 @@ _TITLE = {
 
 
 def declared_fields(cls: type) -> Iterator[tuple[str, Any]]:
-    """The fields a class declares (its own and inherited annotations, ClassVars left out), with resolved types.
+    """The fields a class declares (its own and inherited, ClassVars left out), with their resolved types.
 
     Works before a dataclass decorator has run, so metrics classes can be checked at class creation.
 
@@ -132,8 +136,8 @@ def check_data_type(cls: type, role: str, *, composite_members: frozenset[str] =
             member = hint
             if getattr(member, "__assay_data_type__", None) == "TEST_SAMPLE/COMPOSITE":
                 raise InputValidationError(
-                    f"Unsupported field type {_describe(hint)} for {cls.__name__}.{name}: a composite may not hold "
-                    "another composite",
+                    f"Unsupported field type {_describe(hint)} for {cls.__name__}.{name}: "
+                    "a composite may not hold another composite",
                     data_type=cls.__name__,
                     field=name,
                 )

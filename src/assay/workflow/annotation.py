@@ -21,6 +21,7 @@ TextSegment                     yes
 =====================  =======  ====  ========  ===========  =====  =====
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -91,7 +92,8 @@ class BoundingBox(Annotation):
     aspect_ratio: float = field(init=False)
 
     def __post_init__(self) -> None:
-        # Written straight into the instance dict: the object is frozen and this runs a million times per upload.
+        # Written straight into the instance dict: the object is frozen and this runs a million times per
+        # upload.
         state = self.__dict__
         (x1, y1), (x2, y2) = state["top_left"], state["bottom_right"]
         width = abs(x2 - x1)
@@ -124,7 +126,7 @@ class ScoredLabeledBoundingBox(BoundingBox):
     score: float
 
 
-def _check_points(owner: object, points: list[tuple[float, ...]], minimum: int) -> None:
+def _check_points(owner: object, points: Sequence[tuple[float, ...]], minimum: int) -> None:
     if len(points) < minimum:
         raise InputValidationError(
             f"{type(owner).__name__}.points: at least {minimum} points are needed, got {len(points)}",
@@ -253,7 +255,7 @@ class ScoredLabeledBoundingBox3D(BoundingBox3D):
 
 @dataclass(frozen=True)
 class SegmentationMask(Annotation):
-    """A per-pixel class map: an 8-bit single-channel PNG at ``locator`` whose pixel values map to ``labels``."""
+    """A per-pixel class map: an 8-bit single-channel PNG at ``locator``; ``labels`` names pixel values."""
 
     __assay_data_type__: ClassVar[str] = "ANNOTATION/SEGMENTATION_MASK"
 

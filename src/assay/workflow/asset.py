@@ -1,4 +1,4 @@
-"""Assets: files attached to a test sample, ground truth or inference by locator (an image crop, a text file...).
+"""Assets: files attached by locator to a test sample, ground truth or inference (an image, a text...).
 
 Each asset's serialised form carries an ``ASSET/<TYPE>`` tag so that the web app can show it.
 """
@@ -58,7 +58,7 @@ class BinaryAsset(Asset):
 
 @dataclass(frozen=True)
 class PointCloudAsset(Asset):
-    """A point cloud file (``.pcd``, ``.npy`` or ``.npz``; an ``npz_key`` extra names the array in an ``.npz``)."""
+    """A point cloud file: ``.pcd``, ``.npy`` or ``.npz`` (an ``npz_key`` extra names the array)."""
 
     __assay_data_type__: ClassVar[str] = "ASSET/POINT_CLOUD"
 

@@ -1,4 +1,4 @@
-"""Evaluation: the metrics classes a user declares, evaluator configurations, and the ``Evaluator`` base class.
+"""Evaluation: the metrics classes users declare, evaluator configurations, and the ``Evaluator`` base.
 
 Metrics come at three levels: per test sample (:class:`MetricsTestSample`), per test case
 (:class:`MetricsTestCase`, which may nest one level of per-class metrics) and per test suite
@@ -76,7 +76,8 @@ class MetricsTestSample(_MetricsBase):
 class MetricsTestCase(_MetricsBase):
     """The aggregate metrics of one test case: scalar fields, and at most one level of nested metrics.
 
-    A field ``List[<MetricsTestCase subclass>]`` holds per-class (or per-group) rows; the nested class has scalar
+    A field ``List[<MetricsTestCase subclass>]`` holds per-class (or per-group) rows; the nested class has
+    scalar
     fields only, and its string fields name the row. An int field named ``n``, ``N``, ``n_test_samples``,
     ``nTestSamples``, ``sample_size``, ``sampleSize`` or ``SampleSize`` is the sample size the app uses to
     judge whether a difference between models is significant.
@@ -154,7 +155,8 @@ class Evaluator(ABC):
             configurations = list(configurations)
             if not configurations:
                 raise InputValidationError(
-                    f"{type(self).__name__}: configurations is an empty list; pass None for an unconfigured evaluator"
+                    f"{type(self).__name__}: configurations is an empty list; "
+                    "pass None for an unconfigured evaluator"
                 )
             seen: set[str] = set()
             for configuration in configurations:
@@ -165,8 +167,8 @@ class Evaluator(ABC):
                 name = configuration.display_name()
                 if name in seen:
                     raise InputValidationError(
-                        f"{type(self).__name__}: two configurations have the display name {name!r}; each must be "
-                        "distinct",
+                        f"{type(self).__name__}: two configurations have the display name {name!r}; "
+                        "each must be distinct",
                         field="configurations",
                     )
                 seen.add(name)

@@ -4,7 +4,7 @@ Cells holding data objects (annotations, test samples...), lists or dicts are wr
 as the same objects: every JSON object carrying a known ``data_type`` tag becomes that data object again.
 
 Example:
-    >>> import pandas as pd
+    >>> import pandas as pd  # type: ignore[import-untyped,unused-ignore]
     >>> from assay.workflow.annotation import BoundingBox
     >>> df = pd.DataFrame({"box": [BoundingBox((0, 0), (2, 1))]})
     >>> dataframe_from_csv(io.StringIO(dataframe_to_csv(df, index=False)))["box"][0] == df["box"][0]
@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
 from assay.workflow._datatypes import DataObject, revive, to_plain
 
@@ -108,7 +108,8 @@ def dataframe_to_csv(df: pd.DataFrame, *args: Any, **kwargs: Any) -> str | None:
 def dataframe_from_csv(*args: Any, **kwargs: Any) -> pd.DataFrame:
     """Read a CSV written by :func:`dataframe_to_csv`, reviving its JSON cells.
 
-    In text columns, JSON cells become objects (data objects by their ``data_type``), ``true``/``false`` become
+    In text columns, JSON cells become objects (data objects by their ``data_type``), ``true``/``false``
+    become
     booleans, numeric text becomes numbers and empty cells become None; malformed JSON stays text.
 
     Args:

@@ -3,8 +3,8 @@
 Each plot's serialised form carries a ``PLOT/<TYPE>`` tag. Shapes are checked on construction.
 """
 
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from assay.errors import InputValidationError
@@ -45,8 +45,9 @@ class Plot(TypedDataObject):
 
 @dataclass(frozen=True)
 class Curve(DataObject):
-    """One line of a :class:`CurvePlot`: matching ``x`` and ``y`` values, an optional label, and optional
-    ``extra`` series (same length, e.g. the threshold at each point) shown on hover.
+    """One line of a :class:`CurvePlot`: matching ``x`` and ``y`` values, an optional label and extra series.
+
+    ``extra`` series (same length, e.g. the threshold at each point) are shown on hover.
 
     Raises:
         InputValidationError: ``x`` and ``y`` (or an extra series) of different lengths.
@@ -91,11 +92,13 @@ class CurvePlot(Plot):
 
 @dataclass(frozen=True)
 class Histogram(Plot):
-    """A histogram: ``n + 1`` increasing bucket edges and ``n`` frequencies, or ``k`` rows of ``n`` frequencies
-    with ``k`` labels to compare several distributions.
+    """A histogram: ``n + 1`` increasing bucket edges and ``n`` frequencies.
+
+    For several distributions, ``frequency`` has ``k`` rows of ``n`` values and ``labels`` names the rows.
 
     Raises:
-        InputValidationError: fewer than two edges, edges not strictly increasing, frequencies whose shape does
+        InputValidationError: fewer than two edges, edges not strictly increasing, frequencies whose shape
+        does
             not match the buckets, or 2-D frequencies without one label per row.
     """
 

@@ -1,4 +1,4 @@
-"""Activation maps as images: colour a 2-D map and encode it as PNG, to upload and show as a ``BitmapMask``.
+r"""Activation maps as images: colour a 2-D map and encode it as PNG, to upload and show as a ``BitmapMask``.
 
 Example:
     >>> import numpy as np
@@ -6,7 +6,7 @@ Example:
     >>> rgba.shape, rgba.dtype
     ((3, 4, 4), dtype('uint8'))
     >>> encode_png(rgba, mode="RGBA").getvalue()[:4]
-    b'\\x89PNG'
+    b'\x89PNG'
 """
 
 from __future__ import annotations

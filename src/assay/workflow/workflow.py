@@ -62,7 +62,8 @@ class Workflow:
             raise InputValidationError("workflow name must not be empty", field="name")
         if name.lower() in _RESERVED_NAMES:
             raise InputValidationError(
-                f"workflow name {name!r} is reserved; choose another (reserved: {', '.join(sorted(_RESERVED_NAMES))})",
+                f"workflow name {name!r} is reserved; choose another "
+                f"(reserved: {', '.join(sorted(_RESERVED_NAMES))})",
                 field="name",
             )
         object.__setattr__(self, "name", name)
