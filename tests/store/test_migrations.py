@@ -27,7 +27,9 @@ def test_fresh_database_is_migrated_on_first_use(empty_database_url: str) -> Non
     engine = create_store_engine(empty_database_url)
     try:
         assert current_revision(engine) == head_revision()
-        assert {"workflow", "test_sample", "test_case_sample", "api_token"} <= set(inspect(engine).get_table_names())
+        assert {"workflow", "test_sample", "test_case_sample", "api_token"} <= set(
+            inspect(engine).get_table_names()
+        )
     finally:
         engine.dispose()
 
