@@ -7,8 +7,6 @@ frame is made here (there is no network to read the public bucket) and the evalu
 It runs on both transports: for the HTTP one, ``ASSAY_HOST`` is set in the environment as a user would.
 """
 
-from __future__ import annotations
-
 import json
 import os
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import weakref
 from types import SimpleNamespace
 from typing import Any
 
 logger = logging.getLogger("assay")
 
 TYPE_KEY = "_type"
+
+# Classes this process has stored metrics of: found again even when defined inside a function.
+_seen: dict[str, weakref.ref[type]] = {}
+_warned: set[str] = set()
 
 
 def class_path(cls: type) -> str:
@@ -21,11 +26,19 @@ def class_path(cls: type) -> str:
 def encode_metrics(metrics: Any) -> dict[str, Any]:
     """A metrics object as its dict, tagged with its class."""
     data: dict[str, Any] = metrics._to_dict()
-    data[TYPE_KEY] = class_path(type(metrics))
+    cls = type(metrics)
+    path = class_path(cls)
+    known = _seen.get(path)
+    if known is None or known() is not cls:
+        _seen[path] = weakref.ref(cls)
+    data[TYPE_KEY] = path
     return data
 
 
 def _resolve(path: str) -> type | None:
+    known = _seen.get(path)
+    if known is not None and known() is not None:
+        return known()
     module_name, _, qualname = path.partition(":")
     module = sys.modules.get(module_name)
     if module is None:
@@ -47,6 +60,8 @@ def decode_metrics(data: dict[str, Any]) -> Any:
     path = data.pop(TYPE_KEY, None)
     cls = _resolve(path) if isinstance(path, str) else None
     if cls is None or not hasattr(cls, "_from_dict"):
-        logger.warning("metrics class %s cannot be imported; returning its fields as a namespace", path)
+        if path not in _warned:
+            _warned.add(str(path))
+            logger.warning("metrics class %s cannot be imported; returning its fields as a namespace", path)
         return SimpleNamespace(**data)
     return cls._from_dict(data)

@@ -391,3 +391,6 @@ def test(
     if not test_suite.test_cases:
         raise IncorrectUsageError(f"test suite {test_suite.name!r} has no test cases: add some before testing")
     TestRun(model, test_suite, evaluator, configurations, reset).run()
+
+
+test.__test__ = False  # type: ignore[attr-defined]  # users import `test` into their own test modules
