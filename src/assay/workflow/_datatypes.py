@@ -683,7 +683,9 @@ def _prepare(cls: type[DataObject]) -> _Plan:  # noqa: C901 - the steps read bes
         f.name for f in field_plans if f.init and f.default is _MISSING and f.default_factory is _MISSING
     )
     serialised = [f.name for f in field_plans if f.name not in excluded]
-    from_dict = _compile_from_dict(cls, field_plans, namespace, len(serialised) + (1 if tag else 0), excluded)
+    from_dict = _compile_from_dict(
+        cls, field_plans, namespace, len(serialised) + (1 if tag else 0), excluded, tag is not None
+    )
     plan = _Plan(
         cls=cls,
         fields=field_plans,
@@ -822,6 +824,7 @@ def _compile_from_dict(
     namespace: dict[str, Any],
     key_count: int,
     excluded: set[str],
+    has_tag: bool,
 ) -> Callable[[Mapping[str, Any]], Any]:
     init_fields = [f for f in fields if f.init]
     derived = frozenset(f.name for f in fields if not f.init)
@@ -862,9 +865,12 @@ def _compile_from_dict(
     ]
     if len(args) < len(init_fields) and not all(f.kw_only for f in init_fields if f.name in excluded):
         return slow
+    # Keys the fast path does not read must still be the expected ones, or an extra would be dropped.
+    unread = sorted(derived) + ([DATA_TYPE_KEY] if has_tag else [])
+    presence = "".join(f" and {key!r} in __data" for key in unread)
     source = (
         "def __from_dict(__data):\n"
-        f"    if __data.__class__ is __dict_cls and len(__data) == {key_count}:\n"
+        f"    if __data.__class__ is __dict_cls and len(__data) == {key_count}{presence}:\n"
         "        try:\n"
         f"            return __cls({', '.join(args)})\n"
         "        except KeyError:\n"
@@ -902,9 +908,14 @@ class _DataObjectMeta(ABCMeta):
     def __setattr__(cls, name: str, value: Any) -> None:
         # pydantic's dataclass decorators install their own validating ``__init__``; the generated one applies
         # the same coercion rules to every declaration style, so it is kept.
-        if name == "__init__" and getattr(cls.__dict__.get("__init__"), "__assay_lazy__", False):
+        # pydantic.v1 also converts dataclasses it meets as field types, so this holds after preparation too.
+        if name == "__init__" and _is_ours(cls.__dict__.get("__init__")):
             return
         super().__setattr__(name, value)
+
+
+def _is_ours(init: Any) -> bool:
+    return bool(getattr(init, "__assay_lazy__", False) or getattr(init, "__assay_generated__", False))
 
 
 def _make_lazy_init() -> Callable[..., None]:
