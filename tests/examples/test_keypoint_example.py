@@ -312,3 +312,46 @@ def test_benchmark_size_must_be_positive(tmp_path):
     with pytest.raises(InputValidationError, match="n_images"):
         data.generate_benchmark(tmp_path, n_images=0)
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("metrics_class", "lower_is_better"),
+    [
+        (workflow.TestSampleMetrics, {"normalized_mean_error", "alignment_failure"}),
+        (workflow.TestCaseMetrics, {"mean_nme", "alignment_failure_rate"}),
+        (workflow.TestSuiteMetrics, {"variance_mean_nme", "variance_alignment_failure_rate"}),
+    ],
+)
+def test_errors_and_failures_are_marked_lower_is_better(metrics_class, lower_is_better):
+    from assay.schema import metrics_schema
+
+    fields = metrics_schema(metrics_class)["types"][metrics_class.__name__]["fields"]
+    assert {f["name"] for f in fields if f.get("higher_is_better") is False} == lower_is_better
+
+
+@pytest.fixture
+def one_face(tmp_path):
+    [record] = data.generate_benchmark(tmp_path, n_images=1)
+    return record
+
+
+@pytest.mark.parametrize("model_class", [models.MeanShapeRegressor, models.DarkBlobDetector])
+def test_models_predict_five_points_without_a_face_box(one_face, model_class):
+    model = (
+        model_class(data.training_shapes(20)) if model_class is models.MeanShapeRegressor else model_class()
+    )
+    boxless = workflow.TestSample(locator=one_face.test_sample.locator)
+    inference = model.infer(boxless)
+    assert len(inference.keypoints.points) == len(data.KEYPOINT_NAMES)
+    assert all(0 <= v <= data.IMAGE_SIZE for point in inference.keypoints.points for v in point)
+    assert 0.0 <= inference.confidence <= 1.0
+
+
+def test_the_detector_reads_local_images_only():
+    with pytest.raises(InputValidationError, match="s3://bucket/face.png"):
+        models.DarkBlobDetector().infer(workflow.TestSample(locator="s3://bucket/face.png"))
+
+
+def test_the_mean_shape_needs_training_faces():
+    with pytest.raises(InputValidationError, match="training face"):
+        models.MeanShapeRegressor([])
