@@ -11,7 +11,7 @@ Data objects (test samples, ground truths, inferences, metrics, plots) travel as
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,6 +39,9 @@ JsonDict = dict[str, Any]
 
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+    # Records named Test* are not pytest test classes when a test module imports them.
+    __test__: ClassVar[bool] = False
 
 
 class WorkflowRecord(_Record):
