@@ -404,8 +404,8 @@ def roc_auc(
 ) -> float:
     """Area under the ROC curve: binary, multiclass one-vs-rest, or multilabel.
 
-    Binary: the trapezoidal area under :func:`roc_curve`, equal to the probability that a random positive
-    scores above a random negative (ties count half). Multiclass (``y_true`` of class indices with
+    Binary: ``AUC = ∫ TPR d(FPR)``, the trapezoidal area under :func:`roc_curve`, equal to
+    ``P(s⁺ > s⁻) + ½ P(s⁺ = s⁻)`` for a random positive and a random negative. Multiclass (``y_true`` of class indices with
     ``(N, C)`` scores) and multilabel (``(N, C)`` indicators): the AUC of each class against the rest,
     averaged (``"macro"``), weighted by prevalence (``"weighted"``), or, for multilabel only, computed on
     the flattened indicators (``"micro"``).

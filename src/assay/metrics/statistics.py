@@ -279,7 +279,8 @@ def benjamini_hochberg(
 
     With the m p-values sorted, ``p_(1) <= ... <= p_(m)``, reject the k smallest where k is the largest
     i with ``p_(i) <= i * alpha / m``. Adjusted p-values are ``min_{j >= i} min(1, m p_(j) / j)``, so a test
-    is rejected exactly when its adjusted p-value is at most ``alpha``. Valid for independent or
+    is rejected when its adjusted p-value is at most ``alpha`` (decided by the step-up rule, so rounding
+    cannot flip it). Valid for independent or
     positively dependent tests (one per test case of a suite). NaN p-values (tests that could not run)
     are never rejected and do not count in m.
 
@@ -318,5 +319,10 @@ def benjamini_hochberg(
     result = np.empty(m)
     result[order] = monotone
     adjusted[valid] = result
-    rejected[valid] = result <= alpha
+    # Decide with the step-up rule itself, so rounding in the adjusted values cannot flip a decision.
+    passing = np.flatnonzero(values[order] <= np.arange(1, m + 1) * alpha / m)
+    if passing.size:
+        chosen = np.zeros(m, dtype=bool)
+        chosen[order[: passing[-1] + 1]] = True
+        rejected[valid] = chosen
     return rejected, adjusted
