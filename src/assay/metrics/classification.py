@@ -405,10 +405,11 @@ def roc_auc(
     """Area under the ROC curve: binary, multiclass one-vs-rest, or multilabel.
 
     Binary: ``AUC = ∫ TPR d(FPR)``, the trapezoidal area under :func:`roc_curve`, equal to
-    ``P(s⁺ > s⁻) + ½ P(s⁺ = s⁻)`` for a random positive and a random negative. Multiclass (``y_true`` of class indices with
-    ``(N, C)`` scores) and multilabel (``(N, C)`` indicators): the AUC of each class against the rest,
-    averaged (``"macro"``), weighted by prevalence (``"weighted"``), or, for multilabel only, computed on
-    the flattened indicators (``"micro"``).
+    ``P(s⁺ > s⁻) + ½ P(s⁺ = s⁻)`` for a random positive and a random negative.
+
+    Multiclass (``y_true`` of class indices with ``(N, C)`` scores) and multilabel (``(N, C)``
+    indicators): the AUC of each class against the rest, averaged (``"macro"``), weighted by prevalence
+    (``"weighted"``), or, for multilabel only, computed on the flattened indicators (``"micro"``).
 
     Args:
         y_true: ``(N,)`` 0/1 labels or class indices, or ``(N, C)`` indicators.
