@@ -97,7 +97,7 @@ def _prepared(cls: type) -> type:
 
 def _hints(cls: type) -> dict[str, Any]:
     try:
-        return typing.get_type_hints(cls)
+        return typing.get_type_hints(cls, localns=getattr(cls, "__assay_localns__", None))
     except NameError as error:
         raise InputValidationError(
             f"{cls.__name__}: cannot resolve the type of a field ({error})", data_type=cls.__name__
@@ -197,6 +197,18 @@ class _Builder:
             data_type=owner.__name__,
             field=name,
         )
+
+
+def _has_default(f: dataclasses.Field[Any]) -> bool:
+    if f.default_factory is not dataclasses.MISSING:
+        return True
+    if f.default is dataclasses.MISSING:
+        return False
+    if type(f.default).__name__ == "FieldInfo":  # pydantic's Field(...) used as the default
+        inner = getattr(f.default, "default", None)
+        factory = getattr(f.default, "default_factory", None)
+        return factory is not None or type(inner).__name__ not in ("PydanticUndefinedType", "UndefinedType")
+    return True
 
 
 def _type_name(hint: Any) -> str:

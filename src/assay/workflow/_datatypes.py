@@ -21,7 +21,9 @@ and ignored by equality.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import numbers
+import sys
 import types
 import typing
 import weakref
@@ -604,7 +606,7 @@ def _own_post_init(cls: type) -> Callable[[Any], None] | None:
 
 def _resolve_hints(cls: type) -> dict[str, Any]:
     try:
-        return typing.get_type_hints(cls)
+        return typing.get_type_hints(cls, localns=getattr(cls, "__assay_localns__", None))
     except NameError as error:
         raise InputValidationError(
             f"{cls.__name__}: cannot resolve the type of a field ({error}); "
@@ -613,8 +615,15 @@ def _resolve_hints(cls: type) -> dict[str, Any]:
         ) from None
 
 
-def _is_pydantic(cls: type) -> bool:
-    return "__pydantic_validator__" in cls.__dict__ or "__pydantic_model__" in cls.__dict__
+def _field_defaults(f: dataclasses.Field[Any]) -> tuple[Any, Any]:
+    """A field's default and default factory, looking inside a pydantic ``Field(...)`` used as the default."""
+    default, factory = f.default, f.default_factory
+    if type(default).__name__ == "FieldInfo":
+        inner = getattr(default, "default", _MISSING)
+        inner_factory = getattr(default, "default_factory", None)
+        default = _MISSING if type(inner).__name__ in ("PydanticUndefinedType", "UndefinedType") else inner
+        factory = inner_factory if inner_factory is not None else factory
+    return default, factory
 
 
 def _make_dataclass(cls: type) -> None:
@@ -631,10 +640,10 @@ def _prepare(cls: type[DataObject]) -> _Plan:  # noqa: C901 - the steps read bes
     params = cls.__dict__.get("__dataclass_params__")
     if params is not None and not params.frozen:
         raise TypeError(f"{cls.__name__} must be a frozen dataclass: declare it with @dataclass(frozen=True)")
+    hints = _resolve_hints(cls)
     validate = getattr(cls, "__assay_validate__", None)
     if validate is not None:
         validate()
-    hints = _resolve_hints(cls)
     role = getattr(cls, "__assay_role__", None)
     tag: str | None = getattr(cls, "__assay_data_type__", None)
     namespace: dict[str, Any] = {
@@ -662,14 +671,15 @@ def _prepare(cls: type[DataObject]) -> _Plan:  # noqa: C901 - the steps read bes
             )
         hint = hints.get(f.name, Any)
         coerce = _coercer_for(hint)
+        default, default_factory = _field_defaults(f)
         field_plans.append(
             _FieldPlan(
                 name=f.name,
                 hint=hint,
                 init=f.init,
                 kw_only=bool(f.kw_only),
-                default=f.default,
-                default_factory=f.default_factory,
+                default=default,
+                default_factory=default_factory,
                 coerce=coerce,
             )
         )
@@ -894,6 +904,11 @@ class _DataObjectMeta(ABCMeta):
         # replaced by the generated constructor on first use.
         if "__init__" not in namespace:
             namespace["__init__"] = _make_lazy_init()
+        caller = sys._getframe(1)
+        if caller.f_code.co_flags & inspect.CO_OPTIMIZED:
+            # Declared inside a function: remember the classes in scope there, so that string annotations
+            # (``from __future__ import annotations``) naming other local classes still resolve later.
+            namespace["__assay_localns__"] = {k: v for k, v in caller.f_locals.items() if isinstance(v, type)}
         cls = super().__new__(mcs, name, bases, namespace, **kwargs)
         # Each class gets its own entry points, so that a subclass never runs its parent's generated code.
         if "_to_dict" not in namespace:
