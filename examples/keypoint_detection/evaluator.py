@@ -8,7 +8,8 @@ keypoints divided by the face's normalisation factor::
 A face whose NME is above the configured threshold is an *alignment failure*. Per test case the evaluator
 reports the mean NME, the alignment-failure rate and the number of samples, with an NME histogram and the
 cumulative error distribution (CED: the share of faces at or below each NME); per test suite it reports the
-population variance of the test cases' mean NME and failure rate, large when a model has a weak slice.
+population variance of the (non-empty) test cases' mean NME and failure rate, large when a model has a weak
+slice.
 """
 
 from __future__ import annotations
@@ -148,12 +149,16 @@ def case_plots(metrics: Sequence[TestSampleMetrics]) -> list[Plot]:
 
 
 def suite_metrics(metrics: Sequence[TestCaseMetrics]) -> TestSuiteMetrics:
-    """Population variance, across test cases, of their mean NME and alignment-failure rate."""
+    """Population variance, across the test cases that have samples, of their mean NME and failure rate.
+
+    Empty test cases are left out: their zeros measure nothing. With no non-empty test case both are 0.
+    """
+    measured = [m for m in metrics if m.n_samples > 0]
+    if not measured:
+        return TestSuiteMetrics(variance_mean_nme=0.0, variance_alignment_failure_rate=0.0)
     return TestSuiteMetrics(
-        variance_mean_nme=float(np.var([m.mean_nme for m in metrics])) if metrics else 0.0,
-        variance_alignment_failure_rate=float(np.var([m.alignment_failure_rate for m in metrics]))
-        if metrics
-        else 0.0,
+        variance_mean_nme=float(np.var([m.mean_nme for m in measured])),
+        variance_alignment_failure_rate=float(np.var([m.alignment_failure_rate for m in measured])),
     )
 
 

@@ -11,6 +11,7 @@ It uses the embedded store in ``$ASSAY_HOME`` (default ``~/.assay``), or the ser
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from examples.keypoint_detection.models import MODEL_A, MODEL_B, DarkBlobDetecto
 from examples.keypoint_detection.workflow import Model, TestCase, TestCaseMetrics, TestSuite
 
 import assay
-from assay.errors import NotFoundError
+from assay.errors import AssayError, IncorrectUsageError, NotFoundError
 from assay.workflow import TestResults, load_results, test
 
 SUITE_NAME = "synthetic faces :: 5-point"
@@ -60,17 +61,25 @@ def build_test_suite(records: Sequence[FaceRecord], reset: bool = False) -> Test
     Stored test cases are kept as they are, so a second run of the example changes no version and reuses every
     stored result. With ``reset=True`` the stored test cases are replaced by the given records (a benchmark of
     another size, say) and the suite is pointed at their new versions.
+
+    Raises:
+        IncorrectUsageError: without ``reset``, a stored test case holds other faces than these records
+            (nothing is changed then).
     """
-    test_cases = TestCase.init_many(
-        [
-            (
-                test_case_name(slice_name),
-                [(r.test_sample, r.ground_truth) for r in records if keep(r.conditions)],
+    contents = [
+        (test_case_name(slice_name), [(r.test_sample, r.ground_truth) for r in records if keep(r.conditions)])
+        for slice_name, keep in SLICES.items()
+    ]
+    test_cases = TestCase.init_many(contents, reset=reset)
+    for test_case, (_, samples) in zip(test_cases, contents, strict=True):
+        stored = {sample.locator for sample, _ in test_case.load_test_samples()}
+        if stored != {sample.locator for sample, _ in samples}:
+            # init_many keeps a stored test case as it is; results on it would not describe this benchmark.
+            raise IncorrectUsageError(
+                f"stored test case {test_case.name!r} v{test_case.version} holds other faces ({len(stored)}) "
+                f"than this benchmark ({len(samples)}), made with another --images or --data-dir: run with "
+                "--reset to replace them, or use another ASSAY_HOME"
             )
-            for slice_name, keep in SLICES.items()
-        ],
-        reset=reset,
-    )
     try:
         test_suite = TestSuite.load(SUITE_NAME)
     except NotFoundError:
@@ -231,6 +240,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="replace the stored test cases by this benchmark (e.g. after --images)",
     )
     args = parser.parse_args(argv)
-    assay.initialize()
-    print(report(run(args.data_dir, args.images, reset=args.reset)))
+    try:
+        assay.initialize()
+        print(report(run(args.data_dir, args.images, reset=args.reset)))
+    except AssayError as error:
+        # A mistake of the user's (a stale store, a wrong token...) is one line, not a traceback.
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return 0

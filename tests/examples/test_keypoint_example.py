@@ -236,6 +236,20 @@ def test_the_command_runs_from_the_repository_root(tmp_path):
     assert any(line.startswith("complete") and line.split()[1] == "60" for line in lines)
     assert len(list((tmp_path / "home" / "examples" / "keypoints").rglob("*.png"))) == 60
 
+    # Another benchmark size on the same store is refused in one line, until the user asks for --reset.
+    refused = subprocess.run(
+        [sys.executable, "-m", "examples.keypoint_detection", "--images", "40"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 1
+    assert refused.stdout == ""
+    assert refused.stderr.startswith("error: stored test case") and "--reset" in refused.stderr
+    assert len(refused.stderr.splitlines()) == 1
+
 
 # -- the pieces ---------------------------------------------------------------------------------------------
 def _gt(points, factor=1.0):
@@ -264,6 +278,19 @@ def test_nme_is_the_mean_distance_over_the_normalisation_factor():
 def test_nme_refuses_what_it_cannot_compare(ground_truth, inference, field):
     with pytest.raises(InputValidationError, match=field.split("_")[0]):
         evaluator.normalized_mean_error(ground_truth, inference)
+
+
+def test_suite_variance_leaves_empty_test_cases_out():
+    cases = [evaluator.case_metrics(ms) for ms in ([], [_sample(0.1), _sample(0.3)], [_sample(0.5)])]
+    assert cases[0].n_samples == 0
+    suite = evaluator.suite_metrics(cases)
+    assert suite.variance_mean_nme == pytest.approx(np.var([0.2, 0.5]))
+    assert suite.variance_alignment_failure_rate == pytest.approx(np.var([0.5, 1.0]))
+    assert evaluator.suite_metrics([cases[0]]).variance_mean_nme == 0.0
+
+
+def _sample(nme, threshold=0.2):
+    return workflow.TestSampleMetrics(normalized_mean_error=nme, alignment_failure=nme > threshold)
 
 
 def test_the_evaluator_needs_a_threshold():
