@@ -115,9 +115,13 @@ class _Builder:
         known = self._keys.get(cls)
         if known is not None:
             return known
-        key = cls.__qualname__
-        if key in self.types or key in self._keys.values():
+        key = cls.__name__
+        if key in self.types:
+            # Two classes of one name (from two modules, or two functions): qualify, then number.
             key = f"{cls.__module__}.{cls.__qualname__}"
+            base, number = key, 2
+            while key in self.types:
+                key, number = f"{base}#{number}", number + 1
         self._keys[cls] = key
         self.types[key] = {}  # reserved before recursing, so that self-references terminate
         self.types[key] = self._entry(cls)

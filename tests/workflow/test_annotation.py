@@ -74,7 +74,9 @@ EXAMPLES = [
 ]
 
 
-@pytest.mark.parametrize(("obj", "tag"), EXAMPLES, ids=lambda v: type(v).__name__ if not isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("obj", "tag"), EXAMPLES, ids=lambda v: type(v).__name__ if not isinstance(v, str) else ""
+)
 def test_tag_and_round_trip(obj, tag):
     data = obj._to_dict()
     assert data["data_type"] == tag
@@ -85,7 +87,11 @@ def test_tag_and_round_trip(obj, tag):
 
 def test_every_public_annotation_has_an_example():
     covered = {type(obj).__name__ for obj, _ in EXAMPLES}
-    public = {name for name in annotation.__all__ if name not in ("Annotation", "ClassificationLabel", "ScoredClassificationLabel")}
+    public = {
+        name
+        for name in annotation.__all__
+        if name not in ("Annotation", "ClassificationLabel", "ScoredClassificationLabel")
+    }
     assert public == covered
 
 
@@ -125,7 +131,11 @@ def test_bounding_box_3d_volume():
 
 
 def test_labeled_box_field_order():
-    assert list(ScoredLabeledBoundingBox((0, 0), (1, 1), "a", 0.5)._to_dict())[-3:] == ["label", "score", "data_type"]
+    assert list(ScoredLabeledBoundingBox((0, 0), (1, 1), "a", 0.5)._to_dict())[-3:] == [
+        "label",
+        "score",
+        "data_type",
+    ]
 
 
 @pytest.mark.parametrize("cls", [Polygon, LabeledPolygon])

@@ -7,7 +7,6 @@ import dataclasses
 import math
 import pickle
 from dataclasses import dataclass, field
-from typing import Optional, Union
 
 import numpy as np
 import pydantic
@@ -35,27 +34,27 @@ from assay.workflow.annotation import (
 class StdlibGroundTruth(GroundTruth):
     boxes: list[BoundingBox]
     difficulty: float = 0.0
-    label: Optional[str] = None
+    label: str | None = None
 
 
 @pydantic.dataclasses.dataclass(frozen=True)
 class PydanticGroundTruth(GroundTruth):
     boxes: list[BoundingBox]
     difficulty: float = 0.0
-    label: Optional[str] = None
+    label: str | None = None
 
 
 @pydantic.v1.dataclasses.dataclass(frozen=True)
 class PydanticV1GroundTruth(GroundTruth):
     boxes: list[BoundingBox]
     difficulty: float = 0.0
-    label: Optional[str] = None
+    label: str | None = None
 
 
 class UndecoratedGroundTruth(GroundTruth):
     boxes: list[BoundingBox]
     difficulty: float = 0.0
-    label: Optional[str] = None
+    label: str | None = None
 
 
 STYLES = [StdlibGroundTruth, PydanticGroundTruth, PydanticV1GroundTruth, UndecoratedGroundTruth]
@@ -73,14 +72,14 @@ class Scalars(DataObject):
 class Containers(DataObject):
     floats: list[float]
     pair: tuple[int, str]
-    maybe: Optional[int] = None
-    either: Union[int, str] = 0
+    maybe: int | None = None
+    either: int | str = 0
     labels: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Nested(Inference):
-    box: Optional[BoundingBox]
+    box: BoundingBox | None
     labels: list[Label]
     keypoints: Keypoints
 
@@ -148,7 +147,9 @@ class TestCoercion:
         ],
     )
     def test_refusals(self, kwargs, field_name, expected):
-        with pytest.raises(InputValidationError, match=rf"Scalars\.{field_name}: expected {expected}") as info:
+        with pytest.raises(
+            InputValidationError, match=rf"Scalars\.{field_name}: expected {expected}"
+        ) as info:
             Scalars(**kwargs)
         assert info.value.details["field"] == field_name
         assert isinstance(info.value, ValueError)
@@ -252,7 +253,11 @@ class TestSerialisation:
 
     def test_subclass_in_base_typed_list_revives_as_subclass(self):
         gt = StdlibGroundTruth(
-            [BoundingBox((0, 0), (1, 1)), LabeledBoundingBox((0, 0), (1, 1), "a"), ScoredLabeledBoundingBox((0, 0), (1, 1), "a", 0.5)]
+            [
+                BoundingBox((0, 0), (1, 1)),
+                LabeledBoundingBox((0, 0), (1, 1), "a"),
+                ScoredLabeledBoundingBox((0, 0), (1, 1), "a", 0.5),
+            ]
         )
         back = StdlibGroundTruth._from_dict(gt._to_dict())
         assert [type(b) for b in back.boxes] == [BoundingBox, LabeledBoundingBox, ScoredLabeledBoundingBox]
@@ -288,6 +293,9 @@ class TestObjectProtocol:
 
     def test_str_shows_extras(self):
         assert "occluded=True" in str(BoundingBox((0, 0), (1, 1), occluded=True))
+
+    def test_extra_named_self(self):
+        assert Label("a", self=1).self == 1
 
     def test_invalid_extra_name(self):
         with pytest.raises(InputValidationError, match="not a valid field name"):
@@ -397,7 +405,7 @@ class TestTestSamples:
         assert Tabular(3)._to_dict() == {"row_id": 3, "data_type": "TEST_SAMPLE/CUSTOM"}
 
 
-# --- properties --------------------------------------------------------------------------------------------------
+# --- properties -------------------------------------------------------------------------------------------
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 points = st.tuples(finite, finite)
@@ -413,9 +421,14 @@ def test_round_trip_property(box_list, difficulty, label):
         assert cls._from_dict(gt._to_dict()) == gt
 
 
-@given(st.lists(points, min_size=3, max_size=8), st.dictionaries(st.text(max_size=4), st.integers() | st.text(max_size=4)))
+@given(
+    st.lists(points, min_size=3, max_size=8),
+    st.dictionaries(st.text(max_size=4), st.integers() | st.text(max_size=4)),
+)
 def test_polygon_extras_round_trip_property(point_list, extras):
-    extras = {k: v for k, v in extras.items() if k.isidentifier() and not k.startswith("__") and k != "points"}
+    extras = {
+        k: v for k, v in extras.items() if k.isidentifier() and not k.startswith("__") and k != "points"
+    }
     polygon = Polygon(point_list, **extras)
     back = Polygon._from_dict(polygon._to_dict())
     assert back == polygon
@@ -427,3 +440,18 @@ def test_any_float_round_trips(value):
     label = ScoredLabel("a", value)
     back = ScoredLabel._from_dict(label._to_dict())
     assert back.score == value or (math.isnan(value) and math.isnan(back.score))
+
+
+def test_typing_module_forms_are_understood():
+    import typing
+
+    annotations = {
+        "x": typing.Optional[int],  # noqa: UP045
+        "y": typing.Union[int, str],  # noqa: UP007
+        "z": typing.List[typing.Tuple[float, float]],  # noqa: UP006
+    }
+    legacy = dataclass(frozen=True)(type("Legacy", (DataObject,), {"__annotations__": annotations}))
+    obj = legacy(None, "a", [[1, 2]])
+    assert (obj.x, obj.y, obj.z) == (None, "a", [(1.0, 2.0)])
+    with pytest.raises(InputValidationError, match=r"Legacy\.y: expected Union\[int, str\]"):
+        legacy(1, 2.5, [])

@@ -44,8 +44,8 @@ class Counting(Evaluator):
     "annotations",
     [
         {"score": float, "ok": bool, "name": str, "count": int},
-        {"maybe": Optional[float], "either": Union[int, str]},
-        {"tp": list[BoundingBox], "best": Optional[ScoredLabel], "points": Keypoints},
+        {"maybe": Optional[float], "either": Union[int, str]},  # noqa: UP007, UP045
+        {"tp": list[BoundingBox], "best": Optional[ScoredLabel], "points": Keypoints},  # noqa: UP007, UP045
         {"values": list[float]},
     ],
 )
@@ -63,9 +63,9 @@ def test_allowed_test_sample_metrics(annotations):
         (MetricsTestSample, {"per_class": list[PerClass]}, "per_class"),
         (MetricsTestSample, {"obj": object}, "obj"),
         (MetricsTestCase, {"boxes": list[BoundingBox]}, "boxes"),
-        (MetricsTestCase, {"one": Optional[PerClass]}, "one"),
+        (MetricsTestCase, {"one": Optional[PerClass]}, "one"),  # noqa: UP007, UP045
         (MetricsTestCase, {"nested": list[list[PerClass]]}, "nested"),
-        (MetricsTestCase, {"nested": list[Optional[PerClass]]}, "nested"),
+        (MetricsTestCase, {"nested": list[PerClass | None]}, "nested"),
         (MetricsTestCase, {"values": list[float]}, "values"),
         (MetricsTestCase, {"d": dict[str, float]}, "d"),
         (MetricsTestSuite, {"per_class": list[PerClass]}, "per_class"),
@@ -73,7 +73,9 @@ def test_allowed_test_sample_metrics(annotations):
     ],
 )
 def test_refused_at_class_definition(base, annotations, field_name):
-    with pytest.raises(InputValidationError, match=rf"Unsupported field type .* for Bad\.{field_name}: a") as info:
+    with pytest.raises(
+        InputValidationError, match=rf"Unsupported field type .* for Bad\.{field_name}: a"
+    ) as info:
         type("Bad", (base,), {"__annotations__": annotations})
     assert isinstance(info.value, ValueError)
 
@@ -89,7 +91,7 @@ def test_one_level_of_nesting():
     class Outer(MetricsTestCase):
         n: int
         per_class: list[PerClass]
-        maybe: Optional[list[PerClass]] = None
+        maybe: list[PerClass] | None = None
 
     outer = Outer(3, [PerClass("cat", 0.5, 2)])
     back = Outer._from_dict(outer._to_dict())
@@ -131,7 +133,9 @@ def test_higher_is_better_reaches_the_schema():
     @dataclass(frozen=True)
     class CaseMetrics(MetricsTestCase):
         mean_nme: float = field(metadata={"higher_is_better": False})
-        accuracy: float = field(default=0.0, metadata={"higher_is_better": True, "description": "share right"})
+        accuracy: float = field(
+            default=0.0, metadata={"higher_is_better": True, "description": "share right"}
+        )
         n: int = 0
 
     doc = metrics_schema(CaseMetrics)

@@ -20,7 +20,10 @@ PLOTS = [
         "PLOT/CURVE",
     ),
     (Histogram("scores", "score", "count", [0, 0.5, 1], [3, 4]), "PLOT/HISTOGRAM"),
-    (Histogram("scores", "score", "count", [0, 0.5, 1], [[3, 4], [1, 2]], labels=["tp", "fp"]), "PLOT/HISTOGRAM"),
+    (
+        Histogram("scores", "score", "count", [0, 0.5, 1], [[3, 4], [1, 2]], labels=["tp", "fp"]),
+        "PLOT/HISTOGRAM",
+    ),
     (BarPlot("errors", "class", "count", ["cat", "dog", 3], [1, None, 2.5]), "PLOT/BAR"),
     (ConfusionMatrix("cm", ["cat", "dog"], [[5, 1], [2, 7]]), "PLOT/CONFUSION_MATRIX"),
 ]
@@ -51,7 +54,10 @@ def test_integer_counts_stay_integers():
         (lambda: Curve([0, 1], [1, 2], extra={"t": [1]}), r"Curve\.extra: series 't'"),
         (lambda: Histogram("h", "x", "y", [0], []), r"Histogram\.buckets: needs at least 2"),
         (lambda: Histogram("h", "x", "y", [0, 2, 1], [1, 1]), "strictly increasing"),
-        (lambda: Histogram("h", "x", "y", [0, 1, 2], [1]), r"Histogram\.frequency: has 1 values for 2 buckets"),
+        (
+            lambda: Histogram("h", "x", "y", [0, 1, 2], [1]),
+            r"Histogram\.frequency: has 1 values for 2 buckets",
+        ),
         (lambda: Histogram("h", "x", "y", [0, 1, 2], [[1, 2], [3, 4]]), r"Histogram\.labels"),
         (lambda: Histogram("h", "x", "y", [0, 1, 2], [[1, 2], [3]], labels=["a", "b"]), "row 1"),
         (lambda: BarPlot("b", "x", "y", [], []), r"BarPlot\.labels: needs at least one"),

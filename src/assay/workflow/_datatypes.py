@@ -749,7 +749,7 @@ def _compile_init(
     # dataclass field can (such names are mangled), so nothing is shadowed.
     positional: list[str] = []
     keyword: list[str] = []
-    body: list[str] = ["    __d = self.__dict__", "    __f = None", "    try:"]
+    body: list[str] = ["    __d = __self.__dict__", "    __f = None", "    try:"]
     for f in fields:
         namespace[f"__c_{f.name}"] = f.coerce
         namespace[f"__dv_{f.name}"] = f.default
@@ -774,8 +774,9 @@ def _compile_init(
     body.append("        raise __field_error(__cls, __f, __e) from None")
     body.append("    if __extras: __set_extras(__cls, __d, __extras)")
     if has_post_init:
-        body.append("    __post(self)")
-    params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else []), "**__extras"])
+        body.append("    __post(__self)")
+    # ``self`` is positional-only under a name no field can take, so an extra named "self" is just an extra.
+    params = ", ".join(["__self", "/", *positional, *(["*", *keyword] if keyword else []), "**__extras"])
     source = f"def __init__({params}):\n" + "\n".join(body) + "\n"
     init = _compile(source, namespace, "__init__")
     init.__qualname__ = f"{cls.__qualname__}.__init__"
@@ -934,7 +935,7 @@ def _is_ours(init: Any) -> bool:
 
 
 def _make_lazy_init() -> Callable[..., None]:
-    def __init__(self: DataObject, *args: Any, **kwargs: Any) -> None:
+    def __init__(self: DataObject, /, *args: Any, **kwargs: Any) -> None:
         _prepare(type(self)).init(self, *args, **kwargs)
 
     __init__.__assay_lazy__ = True  # type: ignore[attr-defined]

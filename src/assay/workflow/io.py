@@ -55,9 +55,14 @@ def _encode_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def _parse_json_cell(value: Any) -> Any:
     if not isinstance(value, str):
-        return value
+        # Readers turn a missing cell of a text column into NaN or NA; it was None.
+        return None if _is_missing(value) else value
     text = value.strip()
     if text[:1] in ("{", "["):
         try:
@@ -68,7 +73,7 @@ def _parse_json_cell(value: Any) -> Any:
 
 
 def _parse_csv_cell(value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if _is_missing(value):
         return None
     if not isinstance(value, str):
         return value
