@@ -92,7 +92,10 @@ class SliceSet:
             raw = np.asarray(members)
             if raw.size and (raw.ndim != 1 or raw.dtype.kind not in "iu"):
                 raise MetricsInputError(f"slice {position} must be a 1-D list of integer sample indices")
-            unique = np.unique(raw.astype(np.int64))
+            unique = raw.astype(np.int64, copy=False)
+            if unique.size > 1 and not np.all(unique[1:] > unique[:-1]):
+                # Only unsorted or repeated input pays for a sort.
+                unique = np.unique(unique)
             if unique.size and (unique[0] < 0 or unique[-1] >= num_samples):
                 bad = unique[0] if unique[0] < 0 else unique[-1]
                 raise MetricsInputError(
