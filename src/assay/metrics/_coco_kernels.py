@@ -168,6 +168,7 @@ def accumulate_slices(  # noqa: PLR0913
     slice only filters it: nothing is sorted again per slice. Outputs are ``mean_precision[s, t, k, a, mi]``
     (precision averaged over the recall thresholds, -1 where the slice has no counted ground truth),
     ``recall[s, t, k, a, m]`` and, when ``keep_full``, ``full_precision[s, t, r, k, a, mi]``.
+    ``precision_m`` must include the last limit, whose pass also counts recall.
     """
     n_s = slice_ptr.shape[0] - 1
     n_k = label_ptr.shape[0] - 1
@@ -183,6 +184,7 @@ def accumulate_slices(  # noqa: PLR0913
     for k in range(n_k):
         max_len = max(max_len, label_ptr[k + 1] - label_ptr[k])
     chosen = np.zeros(max_len, dtype=np.int64)
+    tp_by_m = np.zeros(n_m, dtype=np.int64)
     rc = np.zeros(max_len)
     pr = np.zeros(max_len)
     n_gt = gt_sample.shape[0]
@@ -217,25 +219,27 @@ def accumulate_slices(  # noqa: PLR0913
                     continue
                 for t in range(n_t):
                     for m in range(n_m):
-                        limit = max_dets[m]
-                        tp_count = 0
-                        for c in range(n_c):
-                            d = chosen[c]
-                            if dt_rank[d] < limit and status[d, a, t] == STATUS_TP:
-                                tp_count += 1
-                        recall[s, t, k, a, m] = tp_count / n_pos
+                        tp_by_m[m] = 0
                     for mi in range(n_pm):
                         limit = max_dets[precision_m[mi]]
+                        # The pass for the largest limit also counts true positives under every limit,
+                        # so recall costs no extra pass over the detections.
+                        count_recall = precision_m[mi] == n_m - 1
                         n = 0
                         tp = 0.0
                         fp = 0.0
                         for c in range(n_c):
                             d = chosen[c]
-                            if dt_rank[d] >= limit:
+                            rank = dt_rank[d]
+                            if rank >= limit:
                                 continue
                             st = status[d, a, t]
                             if st == STATUS_TP:
                                 tp += 1.0
+                                if count_recall:
+                                    for m in range(n_m):
+                                        if rank < max_dets[m]:
+                                            tp_by_m[m] += 1
                             elif st == STATUS_FP:
                                 fp += 1.0
                             rc[n] = tp / n_pos
@@ -254,6 +258,8 @@ def accumulate_slices(  # noqa: PLR0913
                             if keep_full:
                                 full_precision[s, t, r, k, a, mi] = q
                         mean_precision[s, t, k, a, mi] = total / n_r
+                    for m in range(n_m):
+                        recall[s, t, k, a, m] = tp_by_m[m] / n_pos
         for p in range(slice_ptr[s], slice_ptr[s + 1]):
             member[slice_idx[p]] = False
 
