@@ -648,6 +648,7 @@ def _prepare(cls: type[DataObject]) -> _Plan:  # noqa: C901 - the steps read bes
     tag: str | None = getattr(cls, "__assay_data_type__", None)
     namespace: dict[str, Any] = {
         "__cls": cls,
+        "__new": object.__new__,
         "__plain": to_plain,
         "__float": float,
         "__tuple": tuple,
@@ -694,7 +695,14 @@ def _prepare(cls: type[DataObject]) -> _Plan:  # noqa: C901 - the steps read bes
     )
     serialised = [f.name for f in field_plans if f.name not in excluded]
     from_dict = _compile_from_dict(
-        cls, field_plans, namespace, len(serialised) + (1 if tag else 0), excluded, tag is not None
+        cls,
+        field_plans,
+        namespace,
+        len(serialised) + (1 if tag else 0),
+        excluded,
+        tag is not None,
+        inline_init=_is_ours(cls.__dict__.get("__init__")),
+        has_post_init=post_init is not None,
     )
     plan = _Plan(
         cls=cls,
@@ -742,27 +750,20 @@ def _value_expression(field: _FieldPlan) -> str:
     return f"__c_{var}({var})"
 
 
-def _compile_init(
-    cls: type, fields: list[_FieldPlan], namespace: dict[str, Any], has_post_init: bool
-) -> Callable[..., None]:
-    # Parameters are the field names themselves; every helper in the namespace starts with "__", which no
-    # dataclass field can (such names are mangled), so nothing is shadowed.
-    positional: list[str] = []
-    keyword: list[str] = []
+def _init_statements(fields: list[_FieldPlan], namespace: dict[str, Any], has_post_init: bool) -> list[str]:
+    """The body shared by the generated ``__init__`` and ``_from_dict``: check, coerce and store every field.
+
+    Expects the instance in ``__self``, each init field's value in a local of the field's name, and the extras
+    in ``__extras``.
+    """
     body: list[str] = ["    __d = __self.__dict__", "    __f = None", "    try:"]
     for f in fields:
         namespace[f"__c_{f.name}"] = f.coerce
         namespace[f"__dv_{f.name}"] = f.default
         namespace[f"__df_{f.name}"] = f.default_factory
         if f.init:
-            if f.default is not _MISSING:
-                param = f"{f.name}=__dv_{f.name}"
-            elif f.default_factory is not _MISSING:
-                param = f"{f.name}=__MISSING"
+            if f.default is _MISSING and f.default_factory is not _MISSING:
                 body.append(f"        if {f.name} is __MISSING: {f.name} = __df_{f.name}()")
-            else:
-                param = f.name
-            (keyword if f.kw_only else positional).append(param)
             body.append(f"        __f = {f.name!r}")
             body.append(f"        __d[{f.name!r}] = {_value_expression(f)}")
         elif f.default is not _MISSING:
@@ -775,6 +776,27 @@ def _compile_init(
     body.append("    if __extras: __set_extras(__cls, __d, __extras)")
     if has_post_init:
         body.append("    __post(__self)")
+    return body
+
+
+def _compile_init(
+    cls: type, fields: list[_FieldPlan], namespace: dict[str, Any], has_post_init: bool
+) -> Callable[..., None]:
+    # Parameters are the field names themselves; every helper in the namespace starts with "__", which no
+    # dataclass field can (such names are mangled), so nothing is shadowed.
+    positional: list[str] = []
+    keyword: list[str] = []
+    for f in fields:
+        if not f.init:
+            continue
+        if f.default is not _MISSING:
+            param = f"{f.name}=__dv_{f.name}"
+        elif f.default_factory is not _MISSING:
+            param = f"{f.name}=__MISSING"
+        else:
+            param = f.name
+        (keyword if f.kw_only else positional).append(param)
+    body = _init_statements(fields, namespace, has_post_init)
     # ``self`` is positional-only under a name no field can take, so an extra named "self" is just an extra.
     params = ", ".join(["__self", "/", *positional, *(["*", *keyword] if keyword else []), "**__extras"])
     source = f"def __init__({params}):\n" + "\n".join(body) + "\n"
@@ -836,6 +858,8 @@ def _compile_from_dict(
     key_count: int,
     excluded: set[str],
     has_tag: bool,
+    inline_init: bool,
+    has_post_init: bool,
 ) -> Callable[[Mapping[str, Any]], Any]:
     init_fields = [f for f in fields if f.init]
     derived = frozenset(f.name for f in fields if not f.init)
@@ -868,26 +892,32 @@ def _compile_from_dict(
 
     namespace["__slow"] = slow
     namespace["__dict_cls"] = dict
-    # With exactly the expected number of keys, the common case is "every serialised field and nothing else".
-    args = [
-        f"{f.name}=__data[{f.name!r}]" if f.kw_only else f"__data[{f.name!r}]"
-        for f in init_fields
-        if f.name not in excluded
-    ]
-    if len(args) < len(init_fields) and not all(f.kw_only for f in init_fields if f.name in excluded):
-        return slow
     # Keys the fast path does not read must still be the expected ones, or an extra would be dropped.
     unread = sorted(derived) + ([DATA_TYPE_KEY] if has_tag else [])
-    presence = "".join(f" and {key!r} in __data" for key in unread)
-    source = (
-        "def __from_dict(__data):\n"
-        f"    if __data.__class__ is __dict_cls and len(__data) == {key_count}{presence}:\n"
-        "        try:\n"
-        f"            return __cls({', '.join(args)})\n"
-        "        except KeyError:\n"
-        "            pass\n"
-        "    return __slow(__data)\n"
-    )
+    checks = "".join(f" or {key!r} not in __data" for key in unread)
+    lines = [
+        "def __from_dict(__data):",
+        f"    if __data.__class__ is not __dict_cls or len(__data) != {key_count}{checks}:",
+        "        return __slow(__data)",
+        "    try:",
+        "        pass",
+    ]
+    for f in init_fields:
+        if f.name not in excluded:
+            lines.append(f"        {f.name} = __data[{f.name!r}]")
+        elif f.default is not _MISSING:
+            lines.append(f"        {f.name} = __dv_{f.name}")
+        else:
+            lines.append(f"        {f.name} = __MISSING")
+    lines += ["    except KeyError:", "        return __slow(__data)"]
+    if inline_init:
+        # The common case, "every serialised field and nothing else", builds the object in place: one call.
+        lines += ["    __self = __new(__cls)", "    __extras = None"]
+        lines += _init_statements(fields, namespace, has_post_init)
+        lines.append("    return __self")
+    else:
+        lines.append(f"    return __cls({', '.join(f'{f.name}={f.name}' for f in init_fields)})")
+    source = "\n".join(lines) + "\n"
     return _compile(source, namespace, "__from_dict")
 
 
