@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import statistics
 from dataclasses import dataclass
-from typing import Optional
 
 import pytest
 
@@ -40,7 +39,7 @@ from assay.workflow.plot import Curve, CurvePlot
 
 @dataclass(frozen=True)
 class Sample(Image):
-    bbox: Optional[BoundingBox] = None
+    bbox: BoundingBox | None = None
 
 
 @dataclass(frozen=True)
@@ -351,7 +350,11 @@ def test_an_evaluator_crash_then_rerun_stores_metrics_once(workflow, suite):
 def test_a_suite_without_test_cases_is_refused(workflow):
     *_, TestSuite, Model = workflow
     with pytest.raises(IncorrectUsageError):
-        test(Model("m", infer=offset_infer(0)), TestSuite("empty"), NmeEvaluator(configurations=[NmeThreshold(1)]))
+        test(
+            Model("m", infer=offset_infer(0)),
+            TestSuite("empty"),
+            NmeEvaluator(configurations=[NmeThreshold(1)]),
+        )
 
 
 def test_upload_inferences_twice_without_reset_is_refused(workflow, suite):
@@ -370,14 +373,24 @@ def test_upload_inferences_twice_without_reset_is_refused(workflow, suite):
 
 # -- the function form -------------------------------------------------------------------------------------------
 def evaluate_nme(test_samples, ground_truths, inferences, test_cases: TestCases, configuration: NmeThreshold):
-    per_sample = [SampleMetrics(nme(gt, inf), nme(gt, inf) > configuration.threshold) for gt, inf in zip(ground_truths, inferences)]
+    per_sample = [
+        SampleMetrics(nme(gt, inf), nme(gt, inf) > configuration.threshold)
+        for gt, inf in zip(ground_truths, inferences, strict=True)
+    ]
     per_case = []
     for test_case, _, _, _, metrics in test_cases.iter(test_samples, ground_truths, inferences, per_sample):
         per_case.append(
-            (test_case, CaseMetrics(statistics.fmean(m.nme for m in metrics), sum(m.failure for m in metrics) / len(metrics), len(metrics)))
+            (
+                test_case,
+                CaseMetrics(
+                    statistics.fmean(m.nme for m in metrics),
+                    sum(m.failure for m in metrics) / len(metrics),
+                    len(metrics),
+                ),
+            )
         )
     return EvaluationResults(
-        metrics_test_sample=list(zip(test_samples, per_sample)),
+        metrics_test_sample=list(zip(test_samples, per_sample, strict=True)),
         metrics_test_case=per_case,
         metrics_test_suite=SuiteMetrics(statistics.pvariance([m.mean_nme for _, m in per_case])),
     )
@@ -391,7 +404,10 @@ def test_function_evaluator_sees_each_sample_once(workflow, suite):
     assert len(results.test_sample_metrics) == 30
     assert results.test_case_metrics["faces :: profile"].n_samples == 10
     assert results.test_case_metrics["faces :: all"].failure_rate == 1.0
-    assert load_results(model, suite, evaluate_nme, NmeThreshold(0.2)).test_case_metrics["faces :: all"].failure_rate == 0.0
+    assert (
+        load_results(model, suite, evaluate_nme, NmeThreshold(0.2)).test_case_metrics["faces :: all"].failure_rate
+        == 0.0
+    )
 
 
 def test_configured_function_needs_configurations(workflow, suite):

@@ -1,4 +1,4 @@
-"""Progress bars for long client work, off when ASSAY_PROGRESS=0 or when stderr is not a terminal."""
+"""Progress bars for long client work, drawn on stderr; ASSAY_PROGRESS=0 turns them off."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 
@@ -22,6 +23,7 @@ def progress() -> Iterator[Progress]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        console=Console(stderr=True),
         transient=True,
         disable=not progress_enabled(),
     )

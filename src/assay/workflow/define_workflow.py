@@ -38,7 +38,9 @@ def define_workflow(
     workflow = Workflow(name, test_sample_type, ground_truth_type, inference_type)
     test_case = type("TestCase", (TestCase,), {"workflow": workflow, "__module__": __name__})
     test_suite = type(
-        "TestSuite", (TestSuite,), {"workflow": workflow, "_test_case_type": test_case, "__module__": __name__}
+        "TestSuite",
+        (TestSuite,),
+        {"workflow": workflow, "_test_case_type": test_case, "__module__": __name__},
     )
     model = type("Model", (Model,), {"workflow": workflow, "__module__": __name__})
     return workflow, test_case, test_suite, model

@@ -7,10 +7,15 @@ import typing
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from assay.workflow._entity import sample_dict, sample_key
-from assay.workflow.evaluator import EvaluatorConfiguration, MetricsTestCase, MetricsTestSample, MetricsTestSuite
+from assay.workflow.evaluator import (
+    EvaluatorConfiguration,
+    MetricsTestCase,
+    MetricsTestSample,
+    MetricsTestSuite,
+)
 
 if TYPE_CHECKING:
     from assay.workflow.ground_truth import GroundTruth
@@ -57,9 +62,7 @@ class TestCases(ABC):
         ground_truths: list[GroundTruth],
         inferences: list[Inference],
         metrics_test_sample: list[MetricsTestSample],
-    ) -> Iterator[
-        tuple[TestCase, list[TestSample], list[GroundTruth], list[Inference], list[MetricsTestSample]]
-    ]:
+    ) -> Iterator[tuple[TestCase, list[TestSample], list[GroundTruth], list[Inference], list[MetricsTestSample]]]:
         """Yield, for each test case in suite order, the samples of the given lists that belong to it.
 
         The four lists are parallel (same order, same length); each yielded tuple holds the test case and
@@ -79,9 +82,7 @@ class _SuiteTestCases(TestCases):
         ground_truths: list[GroundTruth],
         inferences: list[Inference],
         metrics_test_sample: list[MetricsTestSample],
-    ) -> Iterator[
-        tuple[TestCase, list[TestSample], list[GroundTruth], list[Inference], list[MetricsTestSample]]
-    ]:
+    ) -> Iterator[tuple[TestCase, list[TestSample], list[GroundTruth], list[Inference], list[MetricsTestSample]]]:
         keys = [sample_key(sample_dict(sample)[0]) for sample in test_samples]
         for test_case, members in self._membership:
             picked = [index for index, key in enumerate(keys) if key in members]
@@ -94,10 +95,10 @@ class _SuiteTestCases(TestCases):
             )
 
 
-BasicEvaluatorFunction = Union[
-    Callable[[list[Any], list[Any], list[Any], TestCases], Union[EvaluationResults, None]],
-    Callable[[list[Any], list[Any], list[Any], TestCases, Any], Union[EvaluationResults, None]],
-]
+BasicEvaluatorFunction = (
+    Callable[[list[Any], list[Any], list[Any], TestCases], EvaluationResults | None]
+    | Callable[[list[Any], list[Any], list[Any], TestCases, Any], EvaluationResults | None]
+)
 """An evaluator function: ``(test_samples, ground_truths, inferences, test_cases[, configuration])``.
 
 It is "configured" when it takes a fifth parameter annotated with an :class:`EvaluatorConfiguration` subclass;

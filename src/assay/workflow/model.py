@@ -133,7 +133,13 @@ class Model(Frozen):
         return model
 
     def _populate(self, record: ModelRecord, infer: Callable[[Any], Any] | None) -> None:
-        self._set(name=record.name, metadata=dict(record.metadata), tags=set(record.tags), infer=infer, _id=record.id)
+        self._set(
+            name=record.name,
+            metadata=dict(record.metadata),
+            tags=set(record.tags),
+            infer=infer,
+            _id=record.id,
+        )
 
     # -- inferences ----------------------------------------------------------------------------------------
     def load_inferences(self, test_case: TestCase) -> list[tuple[TestSample, GroundTruth, Inference]]:
@@ -164,7 +170,12 @@ class Model(Frozen):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Model):
             return NotImplemented
-        return (self._id, self.name, self.metadata, self.tags) == (other._id, other.name, other.metadata, other.tags)
+        return (self._id, self.name, self.metadata, self.tags) == (
+            other._id,
+            other.name,
+            other.metadata,
+            other.tags,
+        )
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self._id))

@@ -81,7 +81,9 @@ def load_results(
     config_name = configuration.display_name() if isinstance(configuration, EvaluatorConfiguration) else configuration
     entries = transport().load_results(model._id, test_suite._id, _evaluator_name(evaluator), config_name)
     if not entries:
-        raise NotFoundError(f"no results of model {model.name!r} on test suite {test_suite.name!r} v{test_suite.version}")
+        raise NotFoundError(
+            f"no results of model {model.name!r} on test suite {test_suite.name!r} v{test_suite.version}"
+        )
     if len(entries) > 1:
         names = [entry.configuration for entry in entries]
         raise IncorrectUsageError(f"the run has {len(entries)} configurations {names}: pass configuration=...")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -71,7 +71,7 @@ class TestCase(Frozen):
         name: str,
         version: int | None = None,
         description: str | None = None,
-        test_samples: list[tuple[TestSample, GroundTruth]] | None = None,
+        test_samples: Sequence[tuple[TestSample, GroundTruth]] | None = None,
         reset: bool = False,
     ) -> None:
         workflow = bound_workflow(type(self))
@@ -102,7 +102,7 @@ class TestCase(Frozen):
         cls,
         name: str,
         description: str | None = None,
-        test_samples: list[tuple[TestSample, GroundTruth]] | None = None,
+        test_samples: Sequence[tuple[TestSample, GroundTruth]] | None = None,
     ) -> TestCase:
         """Create a new test case; version 0 when empty, 1 with samples.
 
@@ -130,7 +130,7 @@ class TestCase(Frozen):
     @classmethod
     def init_many(
         cls,
-        data: list[tuple[str, list[tuple[TestSample, GroundTruth]]]],
+        data: Sequence[tuple[str, Sequence[tuple[TestSample, GroundTruth]]]],
         reset: bool = False,
     ) -> list[TestCase]:
         """Create or load many test cases in one round trip, all or nothing.
@@ -190,7 +190,7 @@ class TestCase(Frozen):
         )
 
     @classmethod
-    def _rows(cls, test_samples: list[tuple[TestSample, GroundTruth]]) -> list[SampleRow]:
+    def _rows(cls, test_samples: Sequence[tuple[TestSample, GroundTruth]]) -> list[SampleRow]:
         workflow = bound_workflow(cls)
         rows = []
         for position, pair in enumerate(test_samples):

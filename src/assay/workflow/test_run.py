@@ -188,11 +188,15 @@ class TestRun(Frozen):
         return done
 
     # -- evaluation ----------------------------------------------------------------------------------------
+    def _wanted(self) -> list[EvaluatorConfiguration | None]:
+        """The configurations to compute; ``[None]`` for an unconfigured evaluator."""
+        if not self.configurations:
+            return [None]
+        return list(self.configurations)
+
     def evaluate(self, configurations: Sequence[EvaluatorConfiguration | None] | None = None) -> None:
         """Compute and store the metrics of every configuration (or of those given) from stored inferences."""
-        todo: list[EvaluatorConfiguration | None] = (
-            list(configurations) if configurations is not None else list(self.configurations or [None])
-        )
+        todo = list(configurations) if configurations is not None else self._wanted()
         if isinstance(self.evaluator, Evaluator):
             self._evaluate_class(self.evaluator, todo)
         else:
@@ -231,7 +235,9 @@ class TestRun(Frozen):
         for configuration in todo:
             key = _display_name(configuration)
             transport().upload_test_case_metrics(self._id, key, case_rows[key])
-            suite_metrics = evaluator.compute_test_suite_metrics(suite, case_metrics[key], **_config_kwargs(configuration))
+            suite_metrics = evaluator.compute_test_suite_metrics(
+                suite, case_metrics[key], **_config_kwargs(configuration)
+            )
             transport().upload_test_suite_metrics(
                 self._id, key, encode_metrics(suite_metrics) if suite_metrics is not None else None
             )
@@ -256,20 +262,20 @@ class TestRun(Frozen):
         test_cases = _SuiteTestCases(membership)
         configured = is_configured(evaluator)
         for configuration in todo:
-            key = _display_name(configuration)
+            name = _display_name(configuration)
             args: list[Any] = [samples, ground_truths, inferences, test_cases]
             if configured:
                 args.append(configuration)
             results = evaluator(*args)
             if results is None:
-                logger.info("evaluator %s returned nothing for configuration %s", evaluator, key)
+                logger.info("evaluator %s returned nothing for configuration %s", evaluator, name)
                 continue
             if not isinstance(results, EvaluationResults):
                 raise InputValidationError(
                     f"evaluator function must return EvaluationResults or None, got {type(results).__name__}"
                 )
             rows = _sample_metric_rows(results.metrics_test_sample, list(unique.values()), None)
-            transport().upload_test_sample_metrics(self._id, key, rows)
+            transport().upload_test_sample_metrics(self._id, name, rows)
             plots_by_case = {tc._id: plots for tc, plots in results.plots_test_case}
             case_ids = {tc._id for tc in suite.test_cases}
             case_rows = []
@@ -278,10 +284,10 @@ class TestRun(Frozen):
                 if test_case._id not in case_ids:
                     raise InputValidationError(f"test case {test_case.name!r} is not in suite {suite.name!r}")
                 case_rows.append(_case_row(test_case, metrics, plots_by_case.get(test_case._id)))
-            transport().upload_test_case_metrics(self._id, key, case_rows)
+            transport().upload_test_case_metrics(self._id, name, case_rows)
             suite_metrics = results.metrics_test_suite
             transport().upload_test_suite_metrics(
-                self._id, key, encode_metrics(suite_metrics) if suite_metrics is not None else None
+                self._id, name, encode_metrics(suite_metrics) if suite_metrics is not None else None
             )
 
     # -- all steps -----------------------------------------------------------------------------------------
@@ -294,7 +300,7 @@ class TestRun(Frozen):
         try:
             inferred = self._infer_missing()
             completed = set(self._record.completed)
-            wanted: list[EvaluatorConfiguration | None] = list(self.configurations or [None])
+            wanted = self._wanted()
             if inferred or self.reset:
                 todo = wanted
             else:
@@ -349,7 +355,9 @@ def _sample_metric_rows(
         data = sample_dict(test_sample)[0]
         if sample_key(data) not in members:
             raise InputValidationError(f"sample metrics name a test sample that is not in {where}: {data}")
-        rows.append(SampleMetricsRow.model_construct(test_sample=data, metrics=encode_metrics(metrics), test_case_id=case_id))
+        rows.append(
+            SampleMetricsRow.model_construct(test_sample=data, metrics=encode_metrics(metrics), test_case_id=case_id)
+        )
     return rows
 
 

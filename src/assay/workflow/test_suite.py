@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, ClassVar
 
@@ -57,7 +57,7 @@ class TestSuite(Frozen):
         name: str,
         version: int | None = None,
         description: str | None = None,
-        test_cases: list[TestCase] | None = None,
+        test_cases: Sequence[TestCase] | None = None,
         reset: bool = False,
         tags: set[str] | None = None,
     ) -> None:
@@ -97,7 +97,7 @@ class TestSuite(Frozen):
         cls,
         name: str,
         description: str | None = None,
-        test_cases: list[TestCase] | None = None,
+        test_cases: Sequence[TestCase] | None = None,
         tags: set[str] | None = None,
     ) -> TestSuite:
         """Create a new test suite; version 0 when empty, 1 with test cases.
@@ -136,7 +136,7 @@ class TestSuite(Frozen):
         workflow: Workflow,
         name: str,
         description: str | None,
-        test_cases: list[TestCase] | None,
+        test_cases: Sequence[TestCase] | None,
         tags: Iterable[str] | None,
     ) -> TestSuiteRecord:
         ensure_registered(workflow)
@@ -162,7 +162,7 @@ class TestSuite(Frozen):
         return suite
 
     @classmethod
-    def _check_test_cases(cls, test_cases: list[TestCase]) -> None:
+    def _check_test_cases(cls, test_cases: Sequence[TestCase]) -> None:
         workflow = bound_workflow(cls)
         for test_case in test_cases:
             if not isinstance(test_case, TestCase):
