@@ -147,9 +147,7 @@ class TestCoercion:
         ],
     )
     def test_refusals(self, kwargs, field_name, expected):
-        with pytest.raises(
-            InputValidationError, match=rf"Scalars\.{field_name}: expected {expected}"
-        ) as info:
+        with pytest.raises(InputValidationError, match=rf"Scalars\.{field_name}: expected {expected}") as info:
             Scalars(**kwargs)
         assert info.value.details["field"] == field_name
         assert isinstance(info.value, ValueError)
@@ -409,9 +407,7 @@ class TestTestSamples:
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 points = st.tuples(finite, finite)
-boxes = st.builds(BoundingBox, points, points) | st.builds(
-    LabeledBoundingBox, points, points, st.text(max_size=8)
-)
+boxes = st.builds(BoundingBox, points, points) | st.builds(LabeledBoundingBox, points, points, st.text(max_size=8))
 
 
 @given(st.lists(boxes, max_size=5), finite, st.none() | st.text(max_size=5))
@@ -426,9 +422,7 @@ def test_round_trip_property(box_list, difficulty, label):
     st.dictionaries(st.text(max_size=4), st.integers() | st.text(max_size=4)),
 )
 def test_polygon_extras_round_trip_property(point_list, extras):
-    extras = {
-        k: v for k, v in extras.items() if k.isidentifier() and not k.startswith("__") and k != "points"
-    }
+    extras = {k: v for k, v in extras.items() if k.isidentifier() and not k.startswith("__") and k != "points"}
     polygon = Polygon(point_list, **extras)
     back = Polygon._from_dict(polygon._to_dict())
     assert back == polygon
@@ -455,3 +449,38 @@ def test_typing_module_forms_are_understood():
     assert (obj.x, obj.y, obj.z) == (None, "a", [(1.0, 2.0)])
     with pytest.raises(InputValidationError, match=r"Legacy\.y: expected Union\[int, str\]"):
         legacy(1, 2.5, [])
+
+
+def test_declaration_styles_mix_in_one_hierarchy():
+    @pydantic.dataclasses.dataclass(frozen=True)
+    class Base(GroundTruth):
+        a: float
+        boxes: list[BoundingBox] = pydantic.Field(default_factory=list)
+
+    @dataclass(frozen=True)
+    class Middle(Base):
+        b: int = 0
+
+    class Loose(Middle):
+        c: str = "x"
+
+    @pydantic.v1.dataclasses.dataclass(frozen=True)
+    class Leaf(Loose):
+        d: Base | None = None
+
+    leaf = Leaf(1, [BoundingBox((0, 0), (1, 1))], 2, "y", Base(3), note=True)
+    assert [f.name for f in dataclasses.fields(Leaf)] == ["a", "boxes", "b", "c", "d"]
+    assert Leaf._from_dict(leaf._to_dict()) == leaf
+    assert Base(1).boxes == []
+
+
+def test_data_objects_inside_pydantic_models():
+    class Record(pydantic.BaseModel):
+        box: BoundingBox
+        labels: list[Label] = []
+
+    record = Record(box={"top_left": [0, 0], "bottom_right": [2, 2]}, labels=[Label("a")])
+    assert record.box == BoundingBox((0, 0), (2, 2))
+    assert record.model_dump()["box"]["area"] == 4.0
+    with pytest.raises(pydantic.ValidationError, match="expected BoundingBox"):
+        Record(box="nope")

@@ -85,9 +85,7 @@ def _describe(hint: Any) -> str:
     if origin is Literal:
         return f"Literal[{', '.join(repr(a) for a in args)}]"
     if origin is not None:
-        name = {list: "List", tuple: "Tuple", dict: "Dict"}.get(
-            origin, getattr(origin, "__name__", str(origin))
-        )
+        name = {list: "List", tuple: "Tuple", dict: "Dict"}.get(origin, getattr(origin, "__name__", str(origin)))
         if args:
             inner = ", ".join("..." if a is Ellipsis else _describe(a) for a in args)
             return f"{name}[{inner}]"
@@ -236,9 +234,7 @@ class _CoercerFactory:
             cls = value.__class__
             # An exact match wins so that ``Union[int, float]`` keeps 1 an int and True stays a bool.
             for match, coerce in zip(exact, coercers, strict=True):
-                if match is not None and (
-                    cls is match or (match not in _SCALARS and isinstance(value, match))
-                ):
+                if match is not None and (cls is match or (match not in _SCALARS and isinstance(value, match))):
                     return coerce(value)
             for coerce in coercers:
                 try:
@@ -609,8 +605,7 @@ def _resolve_hints(cls: type) -> dict[str, Any]:
         return typing.get_type_hints(cls, localns=getattr(cls, "__assay_localns__", None))
     except NameError as error:
         raise InputValidationError(
-            f"{cls.__name__}: cannot resolve the type of a field ({error}); "
-            "define the types it uses at module level",
+            f"{cls.__name__}: cannot resolve the type of a field ({error}); define the types it uses at module level",
             data_type=cls.__name__,
         ) from None
 
@@ -665,8 +660,7 @@ def _prepare(cls: type[DataObject]) -> _Plan:  # noqa: C901 - the steps read bes
     for f in dataclasses.fields(cls):
         if f.name == DATA_TYPE_KEY:
             raise InputValidationError(
-                f"{cls.__name__}: a field may not be named {DATA_TYPE_KEY!r}; "
-                "the name is reserved for the type tag",
+                f"{cls.__name__}: a field may not be named {DATA_TYPE_KEY!r}; the name is reserved for the type tag",
                 data_type=cls.__name__,
                 field=f.name,
             )
@@ -811,9 +805,7 @@ def _set_extras(cls: type, target: dict[str, Any], extras: dict[str, Any]) -> No
         if name == DATA_TYPE_KEY:
             continue
         if not name.isidentifier() or name.startswith("__"):
-            raise InputValidationError(
-                f"{cls.__name__}: {name!r} is not a valid field name", data_type=cls.__name__
-            )
+            raise InputValidationError(f"{cls.__name__}: {name!r} is not a valid field name", data_type=cls.__name__)
         target[name] = value
 
 
@@ -927,14 +919,17 @@ def _compile_from_dict(
 class _DataObjectMeta(ABCMeta):
     """Gives every data class lazily generated ``__init__``, ``_to_dict``, ``_from_dict``; registers tags."""
 
-    def __new__(
-        mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any
-    ) -> _DataObjectMeta:
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> _DataObjectMeta:
         # An ``__init__`` already in the class body stops the dataclass decorator from writing its own; ours
         # is
         # replaced by the generated constructor on first use.
         if "__init__" not in namespace:
             namespace["__init__"] = _make_lazy_init()
+        for base in bases:
+            # A base still without its own dataclass fields was declared without a decorator (one would have run
+            # by now): make it a dataclass before a decorated subclass collects the fields of its bases.
+            if isinstance(base, _DataObjectMeta) and "__dataclass_fields__" not in base.__dict__:
+                _make_dataclass(base)
         caller = sys._getframe(1)
         if caller.f_code.co_flags & inspect.CO_OPTIMIZED:
             # Declared inside a function: remember the classes in scope there, so that string annotations
@@ -1020,6 +1015,29 @@ class DataObject(metaclass=_DataObjectMeta):
     def toDict(self) -> dict[str, Any]:  # noqa: N802 - the name pandas looks for when writing JSON
         """Alias of :meth:`_to_dict`, the name that pandas' JSON writer calls."""
         return self._to_dict()
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """How pydantic 2 validates this type where it meets it (a model field, a ``TypeAdapter``).
+
+        Assay's own rules apply: an instance passes as is, a dict is revived, anything else is refused. Having
+        this also keeps pydantic 2 from falling back to the ``__get_validators__`` that ``pydantic.v1`` adds to
+        dataclasses it meets as field types.
+        """
+        from pydantic_core import core_schema
+
+        coerce = _coercer_for(cls)
+
+        def validate(value: Any) -> Any:
+            try:
+                return coerce(value)
+            except _Invalid as error:
+                raise ValueError(f"expected {error.expected}, got {_short_repr(error.value)}") from None
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda value: value._to_dict()),
+        )
 
     @classmethod
     def __assay_prepare__(cls) -> None:
