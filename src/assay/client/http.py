@@ -127,11 +127,12 @@ def _gc_paused() -> Iterator[None]:
 
 def encode_body(value: dict[str, Any]) -> bytes:
     """Encode a request body (a dict of records and JSON-able data), non-finite floats tagged."""
-    data = {key: _plain(item) for key, item in value.items()}
-    # Non-finite floats written as literals are cheap to find; only then is the data walked and tagged.
-    encoded = pydantic_core.to_json(data, inf_nan_mode="constants")
-    if b"NaN" in encoded or b"Infinity" in encoded:
-        encoded = orjson.dumps(_tag(data), option=orjson.OPT_NON_STR_KEYS)
+    with _gc_paused():
+        data = {key: _plain(item) for key, item in value.items()}
+        # Non-finite floats written as literals are cheap to find; only then is the data walked and tagged.
+        encoded = pydantic_core.to_json(data, inf_nan_mode="constants")
+        if b"NaN" in encoded or b"Infinity" in encoded:
+            encoded = orjson.dumps(_tag(data), option=orjson.OPT_NON_STR_KEYS)
     return encoded
 
 
@@ -158,9 +159,7 @@ class _BearerToken(httpx.Auth):
 
 def _normalise_host(host: str) -> str:
     if not isinstance(host, str) or not host.strip():
-        raise InvalidClientStateError(
-            f"the Assay host must be a URL such as http://127.0.0.1:8000, got {host!r}"
-        )
+        raise InvalidClientStateError(f"the Assay host must be a URL such as http://127.0.0.1:8000, got {host!r}")
     url = host.strip().rstrip("/")
     if "://" not in url:
         url = f"http://{url}"
@@ -235,9 +234,7 @@ class HttpTransport:
         self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None
     ) -> httpx.Response:
         if self._closed:
-            raise InvalidClientStateError(
-                f"this connection to {self.host} was closed; call assay.initialize again"
-            )
+            raise InvalidClientStateError(f"this connection to {self.host} was closed; call assay.initialize again")
         query = {key: value for key, value in (params or {}).items() if value is not None}
         content = None if body is None else encode_body(body)
         headers = None if content is None else {"Content-Type": "application/json"}
@@ -301,9 +298,7 @@ class HttpTransport:
         params: dict[str, Any] | None = None,
         body: Any = None,
     ) -> RecordT:
-        return self._parse(
-            record.model_validate, self._json(self._send(method, path, params=params, body=body))
-        )
+        return self._parse(record.model_validate, self._json(self._send(method, path, params=params, body=body)))
 
     def _list(
         self,
@@ -350,9 +345,7 @@ class HttpTransport:
         body = {"workflow": workflow, "name": name, "description": description}
         return self._call(TestCaseRecord, "POST", "/test-cases", body=body)
 
-    def load_test_case(
-        self, name: str, version: int | None = None, workflow: str | None = None
-    ) -> TestCaseRecord:
+    def load_test_case(self, name: str, version: int | None = None, workflow: str | None = None) -> TestCaseRecord:
         """Load a version of a test case (the latest when ``version`` is None)."""
         params = {"name": name, "version": version, "workflow": workflow}
         return self._call(TestCaseRecord, "GET", "/test-cases/by-name", params=params)
@@ -410,9 +403,7 @@ class HttpTransport:
         }
         return self._call(TestSuiteRecord, "POST", "/test-suites", body=body)
 
-    def load_test_suite(
-        self, name: str, version: int | None = None, workflow: str | None = None
-    ) -> TestSuiteRecord:
+    def load_test_suite(self, name: str, version: int | None = None, workflow: str | None = None) -> TestSuiteRecord:
         """Load a version of a test suite (the latest when ``version`` is None)."""
         params = {"name": name, "version": version, "workflow": workflow}
         return self._call(TestSuiteRecord, "GET", "/test-suites/by-name", params=params)
@@ -429,9 +420,7 @@ class HttpTransport:
         body = {"description": description, "test_case_ids": test_case_ids, "tags": tags}
         return self._call(TestSuiteRecord, "PATCH", f"/test-suites/{test_suite_id}", body=body)
 
-    def list_test_suites(
-        self, workflow: str | None = None, tags: list[str] | None = None
-    ) -> list[TestSuiteRecord]:
+    def list_test_suites(self, workflow: str | None = None, tags: list[str] | None = None) -> list[TestSuiteRecord]:
         """The latest version of every suite (of a workflow; carrying all ``tags``), by creation."""
         return self._list(TestSuiteRecord, "/test-suites", params={"workflow": workflow, "tags": tags})
 

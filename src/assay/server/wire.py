@@ -21,7 +21,10 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-__all__ = ["FLOAT_TAG", "WireJSONResponse", "WireRoute", "decode", "encode"]
+__all__ = ["FLOAT_TAG", "LARGE_BODY", "WireJSONResponse", "WireRoute", "decode", "encode"]
+
+#: Request bodies of this many bytes or more are handled with the cyclic garbage collector paused.
+LARGE_BODY = 1_000_000
 
 #: The key of the object that stands for a non-finite float.
 FLOAT_TAG = "$assay:float"
@@ -103,11 +106,12 @@ def encode(value: Any) -> bytes:
     Returns:
         UTF-8 JSON in which every non-finite float is tagged.
     """
-    data = _plain(value)
-    # Writing non-finite floats as literals makes them cheap to detect; only then is the data walked.
-    encoded = pydantic_core.to_json(data, inf_nan_mode="constants")
-    if b"NaN" in encoded or b"Infinity" in encoded:
-        encoded = orjson.dumps(_tag(data), option=orjson.OPT_NON_STR_KEYS)
+    with _gc_paused():
+        data = _plain(value)
+        # Writing non-finite floats as literals makes them cheap to detect; only then is the data walked.
+        encoded = pydantic_core.to_json(data, inf_nan_mode="constants")
+        if b"NaN" in encoded or b"Infinity" in encoded:
+            encoded = orjson.dumps(_tag(data), option=orjson.OPT_NON_STR_KEYS)
     return encoded
 
 
@@ -148,6 +152,12 @@ class WireRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def wire_handler(request: Request) -> Response:
-            return await handler(_WireRequest(request.scope, request.receive))
+            wire_request = _WireRequest(request.scope, request.receive)
+            if int(request.headers.get("content-length") or 0) < LARGE_BODY:
+                return await handler(wire_request)
+            # A bulk upload is decoded, validated and stored with the collector paused: its rows stay alive
+            # until it is stored, and collections would walk over all of them again and again.
+            with _gc_paused():
+                return await handler(wire_request)
 
         return wire_handler
