@@ -45,9 +45,7 @@ def timed(label: str, count: int, unit: str, step: Callable[[], Any], repeat: in
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=100_000)
     parser.add_argument("--boxes", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
@@ -56,26 +54,20 @@ def main() -> None:
     n, k = args.samples, args.boxes
     total = n * k
     coords = [
-        ((float(i % 640), float(j * 7)), (float(i % 640 + 20), float(j * 7 + 30)))
-        for i in range(n)
-        for j in range(k)
+        ((float(i % 640), float(j * 7)), (float(i % 640 + 20), float(j * 7 + 30))) for i in range(n) for j in range(k)
     ]
 
     def run(label: str, count: int, unit: str, step: Callable[[], Any]) -> Any:
         return timed(label, count, unit, step, args.repeat, args.gc)
 
-    boxes = run(
-        f"construct {total:,} BoundingBox", total, "boxes", lambda: [BoundingBox(a, b) for a, b in coords]
-    )
+    boxes = run(f"construct {total:,} BoundingBox", total, "boxes", lambda: [BoundingBox(a, b) for a, b in coords])
     truths = run(
         f"construct {n:,} ground truths of {k} boxes",
         n,
         "ground truths",
         lambda: [BoxesGroundTruth(boxes[i * k : (i + 1) * k]) for i in range(n)],
     )
-    samples = run(
-        f"construct {n:,} Image", n, "samples", lambda: [Image(f"s3://bucket/{i}.png") for i in range(n)]
-    )
+    samples = run(f"construct {n:,} Image", n, "samples", lambda: [Image(f"s3://bucket/{i}.png") for i in range(n)])
     dicts = run(
         f"_to_dict {n:,} ground truths ({total:,} boxes)",
         total,

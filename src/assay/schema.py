@@ -31,8 +31,7 @@ kind}``, ``{"kind": "optional", "inner": kind}``, ``{"kind": "union", "options":
 object: ``{"kind": "annotation"|"asset"|"test_sample"|"plot"|"metrics"|"object", "type": name, "data_type":
 tag or null}`` where ``name`` is a key of ``types``. Fields may carry ``higher_is_better`` (from
 ``dataclasses.field(metadata={"higher_is_better": False})`` or pydantic's ``Field(json_schema_extra=...)``)
-and
-``description``.
+and ``description``.
 """
 
 from __future__ import annotations
@@ -69,9 +68,7 @@ _OBJECT_KINDS = {
     "metrics_test_suite": "metrics",
 }
 _FIELD_EXTRAS = ("higher_is_better", "description")
-_ALLOWED_TEXT = (
-    "str, int, float, bool, annotations, assets, data objects, and List/Tuple/Optional/Union of those"
-)
+_ALLOWED_TEXT = "str, int, float, bool, annotations, assets, data objects, and List/Tuple/Optional/Union of those"
 
 
 def is_data_class(obj: Any) -> bool:
@@ -142,9 +139,7 @@ class _Builder:
             entry: dict[str, Any] = {
                 "name": f.name,
                 "kind": kind,
-                "required": f.init
-                and f.default is dataclasses.MISSING
-                and f.default_factory is dataclasses.MISSING,
+                "required": f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
                 "init": f.init,
             }
             for extra in _FIELD_EXTRAS:
@@ -196,8 +191,7 @@ class _Builder:
                 "data_type": getattr(hint, "__assay_data_type__", None),
             }
         raise InputValidationError(
-            f"Unsupported field type {_type_name(hint)} for {owner.__name__}.{name}: "
-            f"allowed are {_ALLOWED_TEXT}",
+            f"Unsupported field type {_type_name(hint)} for {owner.__name__}.{name}: allowed are {_ALLOWED_TEXT}",
             data_type=owner.__name__,
             field=name,
         )
@@ -322,8 +316,7 @@ def validate_data(document: Mapping[str, Any], root: str, data: Any) -> None:
     Args:
         document: A document made by :func:`workflow_schema`, :func:`metrics_schema` or :func:`type_schema`.
         root: ``"test_sample"``, ``"ground_truth"``, ``"inference"`` or ``"root"`` (the document's entry of
-        that
-            name), or directly a key of ``document["types"]``.
+            that name), or directly a key of ``document["types"]``.
         data: The serialised object.
 
     Raises:
@@ -344,9 +337,7 @@ class _Validator:
         text = repr(value)
         if len(text) > 80:
             text = text[:77] + "..."
-        return InputValidationError(
-            f"{path}: expected {expected}, got {text} ({type(value).__name__})", field=path
-        )
+        return InputValidationError(f"{path}: expected {expected}, got {text} ({type(value).__name__})", field=path)
 
     def object(self, key: str, value: Any, path: str) -> None:
         entry = self.types[key]
@@ -360,9 +351,7 @@ class _Validator:
             name = f["name"]
             if name not in value:
                 if f["required"] and not (f["kind"]["kind"] == "metadata"):
-                    raise InputValidationError(
-                        f"{path}.{name}: missing required field", field=f"{path}.{name}"
-                    )
+                    raise InputValidationError(f"{path}.{name}: missing required field", field=f"{path}.{name}")
                 continue
             self.value(f["kind"], value[name], f"{path}.{name}")
 

@@ -74,9 +74,7 @@ EXAMPLES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("obj", "tag"), EXAMPLES, ids=lambda v: type(v).__name__ if not isinstance(v, str) else ""
-)
+@pytest.mark.parametrize(("obj", "tag"), EXAMPLES, ids=lambda v: type(v).__name__ if not isinstance(v, str) else "")
 def test_tag_and_round_trip(obj, tag):
     data = obj._to_dict()
     assert data["data_type"] == tag

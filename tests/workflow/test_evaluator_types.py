@@ -73,9 +73,7 @@ def test_allowed_test_sample_metrics(annotations):
     ],
 )
 def test_refused_at_class_definition(base, annotations, field_name):
-    with pytest.raises(
-        InputValidationError, match=rf"Unsupported field type .* for Bad\.{field_name}: a"
-    ) as info:
+    with pytest.raises(InputValidationError, match=rf"Unsupported field type .* for Bad\.{field_name}: a") as info:
         type("Bad", (base,), {"__annotations__": annotations})
     assert isinstance(info.value, ValueError)
 
@@ -133,9 +131,7 @@ def test_higher_is_better_reaches_the_schema():
     @dataclass(frozen=True)
     class CaseMetrics(MetricsTestCase):
         mean_nme: float = field(metadata={"higher_is_better": False})
-        accuracy: float = field(
-            default=0.0, metadata={"higher_is_better": True, "description": "share right"}
-        )
+        accuracy: float = field(default=0.0, metadata={"higher_is_better": True, "description": "share right"})
         n: int = 0
 
     doc = metrics_schema(CaseMetrics)

@@ -1,18 +1,14 @@
 """The base of every user data type: frozen dataclasses that validate on construction and serialise fast.
 
 A class is turned into a *plan* the first time it is used (instantiated, serialised or inspected): its
-dataclass
-fields, their resolved types, and three functions generated for that class alone: a constructor that checks
-and
-coerces every field, ``_to_dict`` and ``_from_dict``. Generating them per class keeps the hot loops free of
-reflection: a million boxes serialise in well under a second.
+dataclass fields, their resolved types, and three functions generated for that class alone: a constructor that
+checks and coerces every field, ``_to_dict`` and ``_from_dict``. Generating them per class keeps the hot loops
+free of reflection: a million boxes serialise in well under a second.
 
-Users may declare subclasses with ``@dataclasses.dataclass(frozen=True)``, with pydantic's dataclass
-decorators
+Users may declare subclasses with ``@dataclasses.dataclass(frozen=True)``, with pydantic's dataclass decorators
 (pydantic 2 or ``pydantic.v1``) or with no decorator at all; the first use makes an undecorated subclass a
-frozen
-dataclass of its annotated fields. Whatever the style, construction goes through the generated constructor, so
-the coercion rules and error messages are the same everywhere.
+frozen dataclass of its annotated fields. Whatever the style, construction goes through the generated
+constructor, so the coercion rules and error messages are the same everywhere.
 
 Keyword arguments that match no field ("extras") are kept as attributes, serialised after the declared fields,
 and ignored by equality.
@@ -481,10 +477,8 @@ def classes_for_tag(tag: str) -> list[type[DataObject]]:
 def _revive_as(data: Mapping[str, Any], declared: type[DataObject]) -> DataObject:
     """Rebuild ``data`` as ``declared`` or, when its keys say so, as the best-fitting subclass with its tag.
 
-    A ``List[BoundingBox]`` field may hold ``LabeledBoundingBox`` objects; they share a tag, so the keys
-    decide:
-    the subclass whose declared fields are all present and that explains the most keys wins, the declared
-    class
+    A ``List[BoundingBox]`` field may hold ``LabeledBoundingBox`` objects; they share a tag, so the keys decide:
+    the subclass whose declared fields are all present and that explains the most keys wins, the declared class
     on a tie.
     """
     plan = _prepare(declared)
@@ -921,8 +915,7 @@ class _DataObjectMeta(ABCMeta):
 
     def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> _DataObjectMeta:
         # An ``__init__`` already in the class body stops the dataclass decorator from writing its own; ours
-        # is
-        # replaced by the generated constructor on first use.
+        # is replaced by the generated constructor on first use.
         if "__init__" not in namespace:
             namespace["__init__"] = _make_lazy_init()
         for base in bases:
@@ -979,10 +972,8 @@ def _lazy_from_dict(cls: type[DataObject], data: Mapping[str, Any]) -> Any:
 class DataObject(metaclass=_DataObjectMeta):
     """The base of every data type: a frozen dataclass, validated and coerced on construction.
 
-    Subclass it (usually through ``TestSample``, ``GroundTruth``, ``Inference`` or a metrics class) and
-    declare
-    fields with type annotations. ``@dataclass(frozen=True)``, pydantic dataclasses and no decorator at all
-    are
+    Subclass it (usually through ``TestSample``, ``GroundTruth``, ``Inference`` or a metrics class) and declare
+    fields with type annotations. ``@dataclass(frozen=True)``, pydantic dataclasses and no decorator at all are
     all accepted. Keyword arguments that match no field are kept as extra attributes: they are serialised with
     the object and ignored by equality.
 

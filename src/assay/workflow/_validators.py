@@ -25,12 +25,8 @@ _ALLOWED = {
     "ground_truth": _DATA_ALLOWED,
     "inference": _DATA_ALLOWED,
     "metrics_test_sample": _DATA_ALLOWED,
-    "metrics_test_case": (
-        "str, int, float, bool, Optional/Union of those, and List[<MetricsTestCase subclass>]"
-    ),
-    "nested_metrics_test_case": (
-        "str, int, float, bool and Optional/Union of those (one level of nesting only)"
-    ),
+    "metrics_test_case": "str, int, float, bool, Optional/Union of those, and List[<MetricsTestCase subclass>]",
+    "nested_metrics_test_case": "str, int, float, bool and Optional/Union of those (one level of nesting only)",
     "metrics_test_suite": "str, int, float, bool and Optional/Union of those",
 }
 _TITLE = {
@@ -79,9 +75,7 @@ def _kind_of(cls: type, name: str, hint: Any, rule: str) -> dict[str, Any]:
         raise _refuse(cls, name, hint, rule) from None
 
 
-def _data_kind_ok(
-    kind: dict[str, Any], *, allow_sample: bool, allow_object: bool, in_list: bool = False
-) -> bool:
+def _data_kind_ok(kind: dict[str, Any], *, allow_sample: bool, allow_object: bool, in_list: bool = False) -> bool:
     name = kind["kind"]
     if name in ("scalar", "none", "literal", "annotation", "asset"):
         return True
@@ -90,18 +84,14 @@ def _data_kind_ok(
     if name == "object":
         return allow_object
     if name == "optional":
-        return _data_kind_ok(
-            kind["inner"], allow_sample=allow_sample, allow_object=allow_object, in_list=in_list
-        )
+        return _data_kind_ok(kind["inner"], allow_sample=allow_sample, allow_object=allow_object, in_list=in_list)
     if name == "union":
         return all(
             _data_kind_ok(o, allow_sample=allow_sample, allow_object=allow_object, in_list=in_list)
             for o in kind["options"]
         )
     if name == "list":
-        return not in_list and _data_kind_ok(
-            kind["items"], allow_sample=False, allow_object=False, in_list=True
-        )
+        return not in_list and _data_kind_ok(kind["items"], allow_sample=False, allow_object=False, in_list=True)
     if name == "tuple":
         return all(i["kind"] == "scalar" for i in kind["items"])
     return False
@@ -124,9 +114,7 @@ def check_data_type(cls: type, role: str, *, composite_members: frozenset[str] =
     prepare = getattr(cls, "__assay_prepare__", None)
     if callable(prepare):
         prepare()
-    is_composite = (
-        role == "test_sample" and getattr(cls, "__assay_data_type__", None) == "TEST_SAMPLE/COMPOSITE"
-    )
+    is_composite = role == "test_sample" and getattr(cls, "__assay_data_type__", None) == "TEST_SAMPLE/COMPOSITE"
     rule = "composite" if is_composite else role
     for name, hint in declared_fields(cls):
         if role == "test_sample" and name == "metadata":

@@ -92,8 +92,7 @@ class BoundingBox(Annotation):
     aspect_ratio: float = field(init=False)
 
     def __post_init__(self) -> None:
-        # Written straight into the instance dict: the object is frozen and this runs a million times per
-        # upload.
+        # Written straight into the instance dict: the object is frozen and this runs a million times per upload.
         state = self.__dict__
         (x1, y1), (x2, y2) = state["top_left"], state["bottom_right"]
         width = abs(x2 - x1)

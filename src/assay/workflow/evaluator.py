@@ -77,10 +77,9 @@ class MetricsTestCase(_MetricsBase):
     """The aggregate metrics of one test case: scalar fields, and at most one level of nested metrics.
 
     A field ``List[<MetricsTestCase subclass>]`` holds per-class (or per-group) rows; the nested class has
-    scalar
-    fields only, and its string fields name the row. An int field named ``n``, ``N``, ``n_test_samples``,
-    ``nTestSamples``, ``sample_size``, ``sampleSize`` or ``SampleSize`` is the sample size the app uses to
-    judge whether a difference between models is significant.
+    scalar fields only, and its string fields name the row. An int field named ``n``, ``N``,
+    ``n_test_samples``, ``nTestSamples``, ``sample_size``, ``sampleSize`` or ``SampleSize`` is the sample size
+    the app uses to judge whether a difference between models is significant.
 
     Example:
         >>> class CaseMetrics(MetricsTestCase):
@@ -155,8 +154,7 @@ class Evaluator(ABC):
             configurations = list(configurations)
             if not configurations:
                 raise InputValidationError(
-                    f"{type(self).__name__}: configurations is an empty list; "
-                    "pass None for an unconfigured evaluator"
+                    f"{type(self).__name__}: configurations is an empty list; pass None for an unconfigured evaluator"
                 )
             seen: set[str] = set()
             for configuration in configurations:

@@ -114,8 +114,7 @@ def dataframe_from_csv(*args: Any, **kwargs: Any) -> pd.DataFrame:
     """Read a CSV written by :func:`dataframe_to_csv`, reviving its JSON cells.
 
     In text columns, JSON cells become objects (data objects by their ``data_type``), ``true``/``false``
-    become
-    booleans, numeric text becomes numbers and empty cells become None; malformed JSON stays text.
+    become booleans, numeric text becomes numbers and empty cells become None; malformed JSON stays text.
 
     Args:
         *args: Passed to ``pandas.read_csv`` (e.g. the path or a buffer).

@@ -98,8 +98,7 @@ class Histogram(Plot):
 
     Raises:
         InputValidationError: fewer than two edges, edges not strictly increasing, frequencies whose shape
-        does
-            not match the buckets, or 2-D frequencies without one label per row.
+            does not match the buckets, or 2-D frequencies without one label per row.
     """
 
     __assay_data_type__: ClassVar[str] = "PLOT/HISTOGRAM"

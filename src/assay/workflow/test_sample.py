@@ -37,8 +37,7 @@ class TestSample(TypedDataObject):
     """The base of every test-sample type; subclass it directly for a custom kind of input.
 
     Every test sample may carry ``metadata`` (keyword only): facts to slice and filter by, such as the camera
-    or
-    the weather. Metadata is not part of the sample's identity and must not drive inference or evaluation.
+    or the weather. Metadata is not part of the sample's identity and must not drive inference or evaluation.
     """
 
     __assay_role__: ClassVar[str] = "test_sample"

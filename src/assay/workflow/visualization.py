@@ -72,18 +72,14 @@ def _levels(activation_map: NDArray[np.generic]) -> NDArray[np.uint8]:
         return array
     if np.issubdtype(array.dtype, np.floating):
         if not np.all(np.isfinite(array)) or array.min() < 0.0 or array.max() > 1.0:
-            raise InputValidationError(
-                "a float activation map must hold values in [0, 1]", field="activation_map"
-            )
+            raise InputValidationError("a float activation map must hold values in [0, 1]", field="activation_map")
         return np.round(array * 255.0).astype(np.uint8)
     raise InputValidationError(
         f"activation map must be uint8 or float in [0, 1], got dtype {array.dtype}", field="activation_map"
     )
 
 
-def colorize_activation_map(
-    activation_map: NDArray[np.generic], colormap: Colormap | None = None
-) -> NDArray[np.uint8]:
+def colorize_activation_map(activation_map: NDArray[np.generic], colormap: Colormap | None = None) -> NDArray[np.uint8]:
     """Colour a 2-D activation map into an RGBA image.
 
     Args:
@@ -116,9 +112,7 @@ def encode_png(image: NDArray[np.generic], mode: str) -> BytesIO:
     try:
         picture = PILImage.fromarray(np.asarray(image), mode=mode)
     except (TypeError, ValueError) as error:
-        raise InputValidationError(
-            f"cannot encode an image of shape {np.shape(image)} as {mode!r}: {error}"
-        ) from None
+        raise InputValidationError(f"cannot encode an image of shape {np.shape(image)} as {mode!r}: {error}") from None
     buffer = BytesIO()
     picture.save(buffer, format="PNG")
     buffer.seek(0)

@@ -20,9 +20,7 @@ _RESERVED_NAMES = frozenset({"fr", "classification", "detection", "keypoints"})
 
 def _check_type(value: Any, base: type, argument: str) -> None:
     if not (isinstance(value, type) and issubclass(value, base)):
-        raise InputValidationError(
-            f"{argument} must be a subclass of {base.__name__}, got {value!r}", field=argument
-        )
+        raise InputValidationError(f"{argument} must be a subclass of {base.__name__}, got {value!r}", field=argument)
 
 
 @dataclass(frozen=True)
@@ -62,8 +60,7 @@ class Workflow:
             raise InputValidationError("workflow name must not be empty", field="name")
         if name.lower() in _RESERVED_NAMES:
             raise InputValidationError(
-                f"workflow name {name!r} is reserved; choose another "
-                f"(reserved: {', '.join(sorted(_RESERVED_NAMES))})",
+                f"workflow name {name!r} is reserved; choose another (reserved: {', '.join(sorted(_RESERVED_NAMES))})",
                 field="name",
             )
         object.__setattr__(self, "name", name)
