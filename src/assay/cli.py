@@ -50,8 +50,8 @@ app.add_typer(workflow_app, name="workflow")
 app.add_typer(test_suite_app, name="test-suite")
 app.add_typer(model_app, name="model")
 
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DatabaseUrl = Annotated[
     str | None,
