@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -36,13 +37,9 @@ app = typer.Typer(
     add_completion=False,
 )
 db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
-token_app = typer.Typer(
-    help="Create, list and revoke the API tokens clients authenticate with.", no_args_is_help=True
-)
+token_app = typer.Typer(help="Create, list and revoke the API tokens clients authenticate with.", no_args_is_help=True)
 workflow_app = typer.Typer(help="Look at the workflows in the database.", no_args_is_help=True)
-test_suite_app = typer.Typer(
-    help="Look at test suites, their test cases and their versions.", no_args_is_help=True
-)
+test_suite_app = typer.Typer(help="Look at test suites, their test cases and their versions.", no_args_is_help=True)
 model_app = typer.Typer(help="Look at the models in the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
@@ -75,10 +72,28 @@ def _package_version() -> str:
         return "0+unknown"
 
 
-def _fail(error: AssayError) -> typer.Exit:
+def _fail(error: AssayError | str) -> typer.Exit:
     message = " ".join(str(error).split()) or type(error).__name__
     stderr.print(Text.assemble(("error: ", "bold red"), (message, "red")), soft_wrap=True)
     return typer.Exit(code=1)
+
+
+def _open(database_url: str | None) -> Service:
+    from assay.store import default_database_url, redact_url
+
+    url = database_url or default_database_url()
+    try:
+        return Service.from_url(url)
+    except AssayError:
+        raise
+    except Exception as error:
+        # The database driver's own errors (server down, wrong password, missing database) are the user's
+        # environment, not a bug: say which database and why, in one line, without the password.
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        password = urlsplit(url).password
+        if password:
+            reason = reason.replace(password, "***")
+        raise _fail(f"cannot open the database {redact_url(url)}: {reason}") from None
 
 
 @contextmanager
@@ -92,7 +107,7 @@ def _errors_as_one_line() -> Iterator[None]:
 @contextmanager
 def _service(database_url: str | None) -> Iterator[Service]:
     with _errors_as_one_line():
-        service = Service.from_url(database_url)
+        service = _open(database_url)
         try:
             yield service
         finally:
@@ -131,9 +146,7 @@ def server(
         str,
         typer.Option(envvar="ASSAY_SERVER_HOST", help="Address to listen on; 0.0.0.0 for every interface."),
     ] = "127.0.0.1",
-    port: Annotated[
-        int, typer.Option(envvar="ASSAY_SERVER_PORT", help="Port to listen on.", min=0, max=65535)
-    ] = 8000,
+    port: Annotated[int, typer.Option(envvar="ASSAY_SERVER_PORT", help="Port to listen on.", min=0, max=65535)] = 8000,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Serve the REST API (/api/v1, docs at /docs) and the web app on the database.
@@ -171,9 +184,9 @@ def db_upgrade(database_url: DatabaseUrl = None) -> None:
 # -- token -----------------------------------------------------------------------------------------------
 @token_app.command("create")
 def token_create(
-    name: Annotated[
-        str, typer.Option("--name", "-n", help="What the token is for, shown by `assay token list`.")
-    ] = ("default"),
+    name: Annotated[str, typer.Option("--name", "-n", help="What the token is for, shown by `assay token list`.")] = (
+        "default"
+    ),
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create an API token and print it, alone, on standard output.
@@ -246,9 +259,7 @@ def test_suite_list(workflow: WorkflowFilter = None, database_url: DatabaseUrl =
     """List the test suites (their latest versions), oldest first."""
     with _service(database_url) as service:
         suites = service.list_test_suites(workflow)
-    table = Table(
-        "name", "version", "workflow", "test cases", "samples", "tags", "created (UTC)", title="Test suites"
-    )
+    table = Table("name", "version", "workflow", "test cases", "samples", "tags", "created (UTC)", title="Test suites")
     for suite in suites:
         table.add_row(
             suite.name,
@@ -275,9 +286,7 @@ def test_suite_show(
     with _service(database_url) as service:
         suite = service.load_test_suite(name, suite_version)
         history = service.list_test_suite_versions(name)
-    stdout.print(
-        Text.assemble(("Test suite ", "bold"), (suite.name, "bold cyan"), f" version {suite.version}")
-    )
+    stdout.print(Text.assemble(("Test suite ", "bold"), (suite.name, "bold cyan"), f" version {suite.version}"))
     stdout.print(f"workflow: {suite.workflow}")
     if suite.description:
         stdout.print(f"description: {suite.description}")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from tests.server.conftest import TestClient
+from tests.server.conftest import TestClient, free_port
 from typer.testing import CliRunner
 
 from assay.cli import app
@@ -36,11 +36,7 @@ def assert_one_line_error(result: Result, *words: str) -> None:
 
 def table_rows(output: str) -> list[list[str]]:
     """The cells of every row of the tables in a command's output."""
-    return [
-        [cell.strip() for cell in line.split("│")[1:-1]]
-        for line in output.splitlines()
-        if line.startswith("│")
-    ]
+    return [[cell.strip() for cell in line.split("│")[1:-1]] for line in output.splitlines() if line.startswith("│")]
 
 
 def sample(i: int) -> dict[str, Any]:
@@ -199,9 +195,7 @@ def test_test_suite_show_an_older_version(runner: CliRunner, env: dict[str, str]
     [["test-suite", "show", "nope"], ["test-suite", "show", "faces", "--version", "7"]],
     ids=["name", "version"],
 )
-def test_a_missing_suite_is_one_red_line_and_exit_1(
-    runner: CliRunner, env: dict[str, str], args: list[str]
-) -> None:
+def test_a_missing_suite_is_one_red_line_and_exit_1(runner: CliRunner, env: dict[str, str], args: list[str]) -> None:
     assert_one_line_error(run(runner, env, *args))
 
 
@@ -272,4 +266,11 @@ def test_a_bad_database_url_is_one_line(runner: CliRunner, env: dict[str, str]) 
         run(runner, {**env, "ASSAY_DATABASE_URL": "mysql://u:hunter2@db/x"}, "workflow", "list"), "mysql"
     )
     result = run(runner, {**env, "ASSAY_DATABASE_URL": "mysql://u:hunter2@db/x"}, "workflow", "list")
+    assert "hunter2" not in result.output
+
+
+def test_an_unreachable_database_is_one_line_without_its_password(runner: CliRunner, env: dict[str, str]) -> None:
+    url = f"postgresql+psycopg://assay:hunter2@127.0.0.1:{free_port()}/assay"
+    result = run(runner, {**env, "ASSAY_DATABASE_URL": url}, "token", "list")
+    assert_one_line_error(result, "cannot open the database", "127.0.0.1")
     assert "hunter2" not in result.output
