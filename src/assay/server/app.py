@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,13 @@ _API_UP_PAGE = """\
 </body>
 </html>
 """
+
+
+def _package_version() -> str:
+    try:
+        return version("assay")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -175,12 +183,3 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
             return HTMLResponse(_API_UP_PAGE.format(prefix=API_PREFIX))
 
     return app
-
-
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("assay")
-    except PackageNotFoundError:
-        return "0+unknown"

@@ -25,9 +25,7 @@ def create_model(body: CreateModelIn, service: ServiceDep) -> WireJSONResponse:
 def list_models(
     service: ServiceDep,
     workflow: str | None = None,
-    tags: Annotated[
-        list[str] | None, Query(description="Only those carrying every one of these tags.")
-    ] = None,
+    tags: Annotated[list[str] | None, Query(description="Only those carrying every one of these tags.")] = None,
 ) -> WireJSONResponse:
     """Models of a workflow (or all), by creation."""
     return WireJSONResponse(service.list_models(workflow, tags))

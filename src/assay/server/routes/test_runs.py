@@ -24,9 +24,7 @@ router = APIRouter(prefix="/test-runs", tags=["test-runs"], route_class=WireRout
 @router.post("", response_model=TestRunRecord)
 def create_or_retrieve_test_run(body: CreateTestRunIn, service: ServiceDep) -> WireJSONResponse:
     """The run of (model, suite version, evaluator): created if new, with the configurations appended."""
-    record = service.create_or_retrieve_test_run(
-        body.model_id, body.test_suite_id, body.evaluator, body.configurations
-    )
+    record = service.create_or_retrieve_test_run(body.model_id, body.test_suite_id, body.evaluator, body.configurations)
     return WireJSONResponse(record)
 
 
@@ -38,25 +36,19 @@ def load_remaining_test_samples(
     load_all: Annotated[bool, Query(description="Every sample of the suite, inferred or not.")] = False,
 ) -> WireJSONResponse:
     """A page of the samples of the run's suite that have no inference of its model yet (no ground truth)."""
-    rows = service.load_remaining_test_samples(
-        test_run_id, load_all=load_all, offset=page.offset, limit=page.limit
-    )
+    rows = service.load_remaining_test_samples(test_run_id, load_all=load_all, offset=page.offset, limit=page.limit)
     return WireJSONResponse(rows, headers=page.headers)
 
 
 @router.post("/{test_run_id}/sample-metrics", response_model=Count)
-def upload_test_sample_metrics(
-    test_run_id: int, body: SampleMetricsIn, service: ServiceDep
-) -> WireJSONResponse:
+def upload_test_sample_metrics(test_run_id: int, body: SampleMetricsIn, service: ServiceDep) -> WireJSONResponse:
     """Store per-sample metrics, replacing those held for the same (configuration, test case, sample)."""
     count = service.upload_test_sample_metrics(test_run_id, body.configuration, body.rows)
     return WireJSONResponse(Count(count=count))
 
 
 @router.post("/{test_run_id}/test-case-metrics", response_model=Count)
-def upload_test_case_metrics(
-    test_run_id: int, body: TestCaseMetricsIn, service: ServiceDep
-) -> WireJSONResponse:
+def upload_test_case_metrics(test_run_id: int, body: TestCaseMetricsIn, service: ServiceDep) -> WireJSONResponse:
     """Store test-case metrics and plots, replacing those held for the same (configuration, test case)."""
     count = service.upload_test_case_metrics(test_run_id, body.configuration, body.rows)
     return WireJSONResponse(Count(count=count))

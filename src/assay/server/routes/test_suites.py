@@ -19,16 +19,12 @@ TagsQuery = Annotated[list[str] | None, Query(description="Only those carrying e
 @router.post("", response_model=TestSuiteRecord, status_code=status.HTTP_201_CREATED)
 def create_test_suite(body: CreateTestSuiteIn, service: ServiceDep) -> WireJSONResponse:
     """Create a test suite: version 0 when empty, version 1 with test cases."""
-    record = service.create_test_suite(
-        body.workflow, body.name, body.description, body.test_case_ids, body.tags
-    )
+    record = service.create_test_suite(body.workflow, body.name, body.description, body.test_case_ids, body.tags)
     return WireJSONResponse(record, status_code=status.HTTP_201_CREATED)
 
 
 @router.get("", response_model=list[TestSuiteRecord])
-def list_test_suites(
-    service: ServiceDep, workflow: str | None = None, tags: TagsQuery = None
-) -> WireJSONResponse:
+def list_test_suites(service: ServiceDep, workflow: str | None = None, tags: TagsQuery = None) -> WireJSONResponse:
     """The latest version of every test suite, by creation."""
     return WireJSONResponse(service.list_test_suites(workflow, tags))
 
