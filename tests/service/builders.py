@@ -30,9 +30,7 @@ def boxes(i: int, n: int = 3) -> dict[str, Any]:
     }
 
 
-def row(
-    i: int, ground_truth: dict[str, Any] | None = None, metadata: dict[str, Any] | None = None
-) -> SampleRow:
+def row(i: int, ground_truth: dict[str, Any] | None = None, metadata: dict[str, Any] | None = None) -> SampleRow:
     """A sample row of image ``i``."""
     return SampleRow(
         test_sample=image(i),

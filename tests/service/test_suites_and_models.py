@@ -15,15 +15,11 @@ from assay.errors import (
 from assay.service import Service
 
 
-def test_a_suite_is_version_zero_empty_and_version_one_with_test_cases(
-    service: Service, workflow: str
-) -> None:
+def test_a_suite_is_version_zero_empty_and_version_one_with_test_cases(service: Service, workflow: str) -> None:
     a = make_case(service, "a", [0, 1])
     b = make_case(service, "b", [2])
     empty = service.create_test_suite(workflow, "empty")
-    full = service.create_test_suite(
-        workflow, "full", "both cases", test_case_ids=[b.id, a.id], tags=["nightly"]
-    )
+    full = service.create_test_suite(workflow, "full", "both cases", test_case_ids=[b.id, a.id], tags=["nightly"])
     assert (empty.version, empty.test_cases) == (0, [])
     assert full.version == 1
     assert [(c.name, c.version) for c in full.test_cases] == [("b", 1), ("a", 1)]
@@ -31,9 +27,7 @@ def test_a_suite_is_version_zero_empty_and_version_one_with_test_cases(
     assert [s.version for s in service.list_test_suite_versions("full")] == [0, 1]
 
 
-def test_a_suite_version_keeps_its_test_case_versions_after_the_cases_change(
-    service: Service, workflow: str
-) -> None:
+def test_a_suite_version_keeps_its_test_case_versions_after_the_cases_change(service: Service, workflow: str) -> None:
     a = make_case(service, "a", [0, 1])
     suite = service.create_test_suite(workflow, "suite", test_case_ids=[a.id])
     a2 = service.edit_test_case(a.id, add=[row(2)])
@@ -79,9 +73,7 @@ def test_a_suite_refuses_test_cases_of_another_workflow(service: Service, workfl
 
 
 @pytest.mark.parametrize("kind", ["test suite", "model"])
-def test_suite_and_model_names_are_unique_across_workflows(
-    service: Service, workflow: str, kind: str
-) -> None:
+def test_suite_and_model_names_are_unique_across_workflows(service: Service, workflow: str, kind: str) -> None:
     create = service.create_test_suite if kind == "test suite" else service.create_model
     create(workflow, "taken")
     with pytest.raises(NameConflictError, match="taken"):
@@ -89,9 +81,7 @@ def test_suite_and_model_names_are_unique_across_workflows(
 
 
 @pytest.mark.parametrize("kind", ["test suite", "model"])
-def test_loading_suite_or_model_with_another_workflow_is_a_mismatch(
-    service: Service, workflow: str, kind: str
-) -> None:
+def test_loading_suite_or_model_with_another_workflow_is_a_mismatch(service: Service, workflow: str, kind: str) -> None:
     if kind == "test suite":
         service.create_test_suite(workflow, "x")
         with pytest.raises(WorkflowMismatchError):

@@ -35,9 +35,7 @@ def test_create_makes_an_empty_version_zero(service: Service, workflow: str) -> 
     assert service.load_test_case("cars") == case
 
 
-def test_each_edit_makes_a_version_and_old_versions_keep_their_samples(
-    service: Service, workflow: str
-) -> None:
+def test_each_edit_makes_a_version_and_old_versions_keep_their_samples(service: Service, workflow: str) -> None:
     v1 = make_case(service, "cars", [0, 1, 2])
     v2 = service.edit_test_case(v1.id, add=[row(3)], remove=[image(0)])
     assert (v1.version, v2.version, v2.n_samples) == (1, 2, 3)
@@ -48,9 +46,7 @@ def test_each_edit_makes_a_version_and_old_versions_keep_their_samples(
     assert [c.version for c in service.list_test_case_versions("cars")] == [0, 1, 2]
 
 
-def test_replaced_ground_truth_keeps_its_place_and_a_readded_sample_goes_last(
-    service: Service, workflow: str
-) -> None:
+def test_replaced_ground_truth_keeps_its_place_and_a_readded_sample_goes_last(service: Service, workflow: str) -> None:
     v1 = make_case(service, "cars", [0, 1, 2])
     v2 = service.edit_test_case(v1.id, add=[row(1, ground_truth={"bboxes": []})])
     v3 = service.edit_test_case(v2.id, remove=[image(0)])
@@ -146,9 +142,7 @@ def test_loading_with_another_workflow_is_a_mismatch(service: Service, workflow:
     assert service.load_test_case("cars", workflow=workflow).name == "cars"
 
 
-@pytest.mark.parametrize(
-    ("name", "version"), [("missing", None), ("cars", 7)], ids=["missing name", "missing version"]
-)
+@pytest.mark.parametrize(("name", "version"), [("missing", None), ("cars", 7)], ids=["missing name", "missing version"])
 def test_loading_what_does_not_exist(service: Service, workflow: str, name: str, version: int | None) -> None:
     make_case(service, "cars", [0])
     with pytest.raises(NotFoundError):
@@ -171,9 +165,7 @@ def test_blank_names_are_refused(service: Service, workflow: str, name: str) -> 
     ],
     ids=["annotation", "no tag", "ground truth"],
 )
-def test_rows_that_are_not_test_samples_are_refused(
-    service: Service, workflow: str, sample: dict[str, Any]
-) -> None:
+def test_rows_that_are_not_test_samples_are_refused(service: Service, workflow: str, sample: dict[str, Any]) -> None:
     case = service.create_test_case(workflow, "cars")
     with pytest.raises(InputValidationError, match="TEST_SAMPLE/"):
         service.edit_test_case(case.id, add=[row(0), SampleRow(test_sample=sample)])
@@ -191,9 +183,7 @@ def test_init_many_creates_loads_and_resets(service: Service, workflow: str) -> 
         ("existing", "loaded", 1),
         ("new", "created", 1),
     ]
-    again = service.init_many_test_cases(
-        workflow, [*items, InitManyItem(name="empty", samples=[])], reset=True
-    )
+    again = service.init_many_test_cases(workflow, [*items, InitManyItem(name="empty", samples=[])], reset=True)
     assert [(r.test_case.name, r.status, r.test_case.version) for r in again] == [
         ("existing", "edited", 2),
         ("new", "edited", 2),

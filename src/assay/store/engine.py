@@ -123,7 +123,9 @@ def create_store_engine(url: str) -> Engine:
         event.listen(engine, "begin", _begin_sqlite)
         return engine
     if backend == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True, **common)
+        # psycopg prepares a statement run five times; the generic plan of a bulk lookup prepared while a
+        # table is still small scans it sequentially ever after, which made ingest quadratic.
+        return create_engine(parsed, pool_pre_ping=True, connect_args={"prepare_threshold": None}, **common)
     raise InputValidationError(
         f"database URL {redact_url(url)!r}: unsupported database {backend!r}; use sqlite or postgresql",
         url=redact_url(url),

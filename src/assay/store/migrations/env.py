@@ -13,9 +13,7 @@ from assay.store.models import Base
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError(
-        "run Assay's migrations with `assay db upgrade` (assay.store.upgrade), not bare alembic"
-    )
+    raise RuntimeError("run Assay's migrations with `assay db upgrade` (assay.store.upgrade), not bare alembic")
 
 context.configure(
     connection=connection,

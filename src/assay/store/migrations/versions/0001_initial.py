@@ -86,13 +86,9 @@ def upgrade() -> None:
         sa.Column("removed_in", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_test_case_sample"),
         sa.ForeignKeyConstraint(["test_case_id"], ["test_case.id"], name="fk_test_case_sample_test_case_id"),
-        sa.ForeignKeyConstraint(
-            ["test_sample_id"], ["test_sample.id"], name="fk_test_case_sample_test_sample_id"
-        ),
+        sa.ForeignKeyConstraint(["test_sample_id"], ["test_sample.id"], name="fk_test_case_sample_test_sample_id"),
     )
-    op.create_index(
-        "ix_test_case_sample_test_case_id_position", "test_case_sample", ["test_case_id", "position"]
-    )
+    op.create_index("ix_test_case_sample_test_case_id_position", "test_case_sample", ["test_case_id", "position"])
     op.create_index("ix_test_case_sample_test_sample_id", "test_case_sample", ["test_sample_id"])
     # At most one open membership per sample and case: what "the current ground truth" relies on.
     op.create_index(
@@ -123,9 +119,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created", _when(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_test_suite_version"),
-        sa.ForeignKeyConstraint(
-            ["test_suite_id"], ["test_suite.id"], name="fk_test_suite_version_test_suite_id"
-        ),
+        sa.ForeignKeyConstraint(["test_suite_id"], ["test_suite.id"], name="fk_test_suite_version_test_suite_id"),
         sa.UniqueConstraint("test_suite_id", "version", name="uq_test_suite_version_test_suite_id_version"),
     )
     op.create_table(
@@ -145,9 +139,7 @@ def upgrade() -> None:
             name="fk_test_suite_test_case_test_case_version_id",
         ),
     )
-    op.create_index(
-        "ix_test_suite_test_case_test_case_version_id", "test_suite_test_case", ["test_case_version_id"]
-    )
+    op.create_index("ix_test_suite_test_case_test_case_version_id", "test_suite_test_case", ["test_case_version_id"])
     op.create_table(
         "model",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -206,9 +198,7 @@ def upgrade() -> None:
         sa.Column("data", _json(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_run_configuration"),
         sa.ForeignKeyConstraint(["test_run_id"], ["test_run.id"], name="fk_run_configuration_test_run_id"),
-        sa.UniqueConstraint(
-            "test_run_id", "display_name", name="uq_run_configuration_test_run_id_display_name"
-        ),
+        sa.UniqueConstraint("test_run_id", "display_name", name="uq_run_configuration_test_run_id_display_name"),
     )
     op.create_table(
         "sample_metrics",
@@ -231,9 +221,7 @@ def upgrade() -> None:
             ["test_case_version.id"],
             name="fk_sample_metrics_test_case_version_id",
         ),
-        sa.ForeignKeyConstraint(
-            ["test_sample_id"], ["test_sample.id"], name="fk_sample_metrics_test_sample_id"
-        ),
+        sa.ForeignKeyConstraint(["test_sample_id"], ["test_sample.id"], name="fk_sample_metrics_test_sample_id"),
         sa.UniqueConstraint(
             "configuration_id",
             "scope",
