@@ -328,8 +328,19 @@ class _CoercerFactory:
 
             def object_list(value: Any) -> list[Any]:
                 items = value if value.__class__ is list else _as_sequence(value, expected)
+                # Revival of a list of dicts is the bulk of reading stored ground truths: go straight to the
+                # element class's generated reader when the dict carries its tag (or none) and no more keys.
+                plan = cls.__dict__.get("__assay_plan__") or _prepare(cls)
+                read, tag, most = plan.from_dict, plan.tag, plan.key_count
                 try:
-                    return [item if item.__class__ is cls else inner(item) for item in items]
+                    return [
+                        item
+                        if item.__class__ is cls
+                        else read(item)
+                        if item.__class__ is dict and item.get(DATA_TYPE_KEY, tag) == tag and len(item) <= most
+                        else inner(item)
+                        for item in items
+                    ]
                 except _Invalid:
                     pass
                 return [_coerce_item(inner, item, index) for index, item in enumerate(items)]
