@@ -47,9 +47,7 @@ def inference(i: int) -> dict[str, Any]:
 
 def rows(ids: range | list[int]) -> list[SampleRow]:
     return [
-        SampleRow(
-            test_sample=sample(i), metadata={"pose": "frontal" if i % 2 else "profile"}, ground_truth=truth(i)
-        )
+        SampleRow(test_sample=sample(i), metadata={"pose": "frontal" if i % 2 else "profile"}, ground_truth=truth(i))
         for i in ids
     ]
 
@@ -76,10 +74,7 @@ def stored(service: Service) -> dict[str, Any]:
     service.upload_test_sample_metrics(
         run.id,
         CONFIG,
-        [
-            SampleMetricsRow(test_sample=sample(i), metrics={"nme": math.nan if i == 2 else i / 10})
-            for i in range(14)
-        ],
+        [SampleMetricsRow(test_sample=sample(i), metrics={"nme": math.nan if i == 2 else i / 10}) for i in range(14)],
     )
     service.upload_test_case_metrics(
         run.id,
@@ -118,9 +113,7 @@ READS: dict[str, Callable[[Transport, dict[str, Any]], Any]] = {
         s["model"].id, s["suite"].id, "NmeEvaluator", None
     ),
     "load_results": lambda t, s: t.load_results(s["model"].id, s["suite"].id),
-    "load_results_narrowed": lambda t, s: t.load_results(
-        s["model"].id, s["suite"].id, "NmeEvaluator", CONFIG
-    ),
+    "load_results_narrowed": lambda t, s: t.load_results(s["model"].id, s["suite"].id, "NmeEvaluator", CONFIG),
 }
 
 
@@ -148,9 +141,7 @@ def test_writes_through_http_are_stored(http: HttpTransport, service: Service) -
     case = http.create_test_case(WORKFLOW, "blurry", "motion blur")
     case = http.edit_test_case(case.id, add=rows(range(5)))
     case = http.edit_test_case(case.id, remove=[sample(0)], description="blurred faces")
-    assert [row.test_sample for row in service.load_test_case_samples(case.id)] == [
-        sample(i) for i in range(1, 5)
-    ]
+    assert [row.test_sample for row in service.load_test_case_samples(case.id)] == [sample(i) for i in range(1, 5)]
     assert service.load_test_case("blurry").description == "blurred faces"
     [created, loaded] = http.init_many_test_cases(
         WORKFLOW, [InitManyItem(name="dark", samples=rows([7, 8])), InitManyItem(name="blurry", samples=[])]
@@ -166,9 +157,7 @@ def test_writes_through_http_are_stored(http: HttpTransport, service: Service) -
     run = http.create_or_retrieve_test_run(model.id, suite.id, None, [ConfigurationIn(display_name=CONFIG)])
     assert [row.test_sample for row in http.load_remaining_test_samples(run.id)] == [sample(7), sample(8)]
     assert (
-        http.upload_test_sample_metrics(
-            run.id, CONFIG, [SampleMetricsRow(test_sample=sample(1), metrics={"nme": 0.1})]
-        )
+        http.upload_test_sample_metrics(run.id, CONFIG, [SampleMetricsRow(test_sample=sample(1), metrics={"nme": 0.1})])
         == 1
     )
     assert (
@@ -266,9 +255,7 @@ def test_the_token_is_sent_with_every_request_and_never_shown(caplog: pytest.Log
         return httpx.Response(200, json=[])
 
     caplog.set_level(logging.DEBUG)
-    with HttpTransport(
-        "assay.internal:8000", "assay_s3cret", transport=httpx.MockTransport(answer)
-    ) as transport:
+    with HttpTransport("assay.internal:8000", "assay_s3cret", transport=httpx.MockTransport(answer)) as transport:
         transport.list_workflows()
         transport.list_models()
         assert "s3cret" not in repr(transport)
@@ -301,9 +288,7 @@ def test_a_token_is_required(token: Any) -> None:
         HttpTransport("http://127.0.0.1:8000", token)
 
 
-@pytest.mark.parametrize(
-    ("offset", "limit"), [(0, None), (0, 5), (2, None), (3, 4), (9, 10), (13, 0), (20, None)]
-)
+@pytest.mark.parametrize(("offset", "limit"), [(0, None), (0, 5), (2, None), (3, 4), (9, 10), (13, 0), (20, None)])
 def test_paging_returns_exactly_the_requested_rows_whatever_the_page_sizes(
     service: Service, stored: dict[str, Any], token: str, offset: int, limit: int | None
 ) -> None:
@@ -312,3 +297,12 @@ def test_paging_returns_exactly_the_requested_rows_whatever_the_page_sizes(
         with HttpTransport(server.url, token, page_size=4) as transport:
             got = transport.load_test_case_samples(big.id, offset=offset, limit=limit)
     assert same(got, service.load_test_case_samples(big.id, offset=offset, limit=limit))
+
+
+def test_data_that_is_not_json_is_refused_before_sending() -> None:
+    sent: list[httpx.Request] = []
+    answer = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(201, json={}))
+    with HttpTransport("http://assay.internal", "assay_token", transport=answer) as transport:
+        with pytest.raises(InputValidationError, match="not JSON-able"):
+            transport.create_model(WORKFLOW, "m", {"weights": object()})
+    assert sent == []

@@ -23,7 +23,13 @@ import orjson
 import pydantic_core
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from assay.errors import AssayError, InvalidClientStateError, TransportError, error_from_payload
+from assay.errors import (
+    AssayError,
+    InputValidationError,
+    InvalidClientStateError,
+    TransportError,
+    error_from_payload,
+)
 from assay.service.models import (
     ConfigurationIn,
     InferenceRow,
@@ -236,7 +242,10 @@ class HttpTransport:
         if self._closed:
             raise InvalidClientStateError(f"this connection to {self.host} was closed; call assay.initialize again")
         query = {key: value for key, value in (params or {}).items() if value is not None}
-        content = None if body is None else encode_body(body)
+        try:
+            content = None if body is None else encode_body(body)
+        except (pydantic_core.PydanticSerializationError, TypeError) as exc:
+            raise InputValidationError(f"cannot send {method} {path}: the data is not JSON-able ({exc})") from exc
         headers = None if content is None else {"Content-Type": "application/json"}
         try:
             response = self._client.request(method, path, params=query, content=content, headers=headers)
