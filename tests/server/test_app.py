@@ -68,7 +68,9 @@ def test_index_serves_the_web_app_when_installed(
     monkeypatch.setattr(server_app, "_STATIC", tmp_path)
     with TestClient(create_app(service)) as client:
         assert "the Assay web app" in client.get("/").text
+        assert "the Assay web app" in client.get("/test-suites/faces").text  # the app's own routes
         assert client.get("/api/v1/health").status_code == 200
+        assert client.get("/api/v1/nothing-here").json()["code"] == "not_found"
 
 
 def test_docs_page_is_served(client: TestClient) -> None:
@@ -107,9 +109,7 @@ def test_an_unknown_token_gets_invalid_token(client: TestClient) -> None:
     assert isinstance(error_from_payload(response.json(), 401), InvalidTokenError)
 
 
-def test_a_revoked_token_is_refused(
-    client: TestClient, service: Service, token: str, auth: dict[str, str]
-) -> None:
+def test_a_revoked_token_is_refused(client: TestClient, service: Service, token: str, auth: dict[str, str]) -> None:
     record = service.verify_token(token)
     service.revoke_token(record.id)
     response = client.get("/api/v1/workflows", headers=auth)
@@ -131,9 +131,7 @@ class FailingService:
         raise self.error
 
 
-@pytest.mark.parametrize(
-    "error_class", sorted(ERROR_CLASSES.values(), key=lambda cls: cls.code), ids=lambda c: c.code
-)
+@pytest.mark.parametrize("error_class", sorted(ERROR_CLASSES.values(), key=lambda cls: cls.code), ids=lambda c: c.code)
 def test_each_error_maps_to_its_status_and_class(service: Service, error_class: type[AssayError]) -> None:
     app = create_app(service)
     app.dependency_overrides[get_service] = lambda: FailingService(error_class("it went wrong", field="x"))
@@ -187,12 +185,8 @@ def test_a_body_that_does_not_match_is_an_input_validation_error_naming_the_fiel
     assert error.details["errors"][0]["loc"] == ["body", "name"]
 
 
-def test_a_query_of_the_wrong_type_is_an_input_validation_error(
-    client: TestClient, auth: dict[str, str]
-) -> None:
-    response = client.get(
-        "/api/v1/test-cases/by-name", params={"name": "a", "version": "latest"}, headers=auth
-    )
+def test_a_query_of_the_wrong_type_is_an_input_validation_error(client: TestClient, auth: dict[str, str]) -> None:
+    response = client.get("/api/v1/test-cases/by-name", params={"name": "a", "version": "latest"}, headers=auth)
     assert response.status_code == 422
     assert "query.version" in response.json()["message"]
 
@@ -229,9 +223,7 @@ def test_non_finite_floats_round_trip_through_a_request(
     assert stored["label"] == "NaN"
 
 
-def test_non_finite_floats_are_tagged_in_responses(
-    client: TestClient, service: Service, auth: dict[str, str]
-) -> None:
+def test_non_finite_floats_are_tagged_in_responses(client: TestClient, service: Service, auth: dict[str, str]) -> None:
     service.create_model("Detection", "m", {"score": math.nan, "best": -math.inf})
     response = client.get("/api/v1/models/by-name", params={"name": "m"}, headers=auth)
     assert b"NaN" in response.content  # the body is still standard JSON: NaN appears only inside a string
@@ -243,9 +235,7 @@ def test_non_finite_floats_are_tagged_in_responses(
 
 def test_pages_are_capped_at_the_servers_page_size(service: Service, token: str) -> None:
     case = service.create_test_case("Detection", "cars")
-    case = service.edit_test_case(
-        case.id, add=[SampleRow(test_sample=sample(i), ground_truth={}) for i in range(7)]
-    )
+    case = service.edit_test_case(case.id, add=[SampleRow(test_sample=sample(i), ground_truth={}) for i in range(7)])
     with TestClient(create_app(service, Settings(page_size=3))) as client:
         response = client.get(
             f"/api/v1/test-cases/{case.id}/samples",
@@ -254,9 +244,7 @@ def test_pages_are_capped_at_the_servers_page_size(service: Service, token: str)
         )
     assert response.status_code == 200
     assert response.headers[PAGE_LIMIT_HEADER] == "3"
-    assert [row["test_sample"]["locator"] for row in response.json()] == [
-        sample(i)["locator"] for i in (2, 3, 4)
-    ]
+    assert [row["test_sample"]["locator"] for row in response.json()] == [sample(i)["locator"] for i in (2, 3, 4)]
 
 
 # -- OpenAPI ---------------------------------------------------------------------------------------------
@@ -271,9 +259,7 @@ def operations(openapi: dict[str, object]) -> dict[str, tuple[str, str, dict[str
     found = {}
     for path, entries in openapi["paths"].items():  # type: ignore[attr-defined]
         for method, operation in entries.items():
-            assert operation["operationId"] not in found, (
-                f"operation id {operation['operationId']} is used twice"
-            )
+            assert operation["operationId"] not in found, f"operation id {operation['operationId']} is used twice"
             found[operation["operationId"]] = (method, path, operation)
     return found
 
@@ -305,9 +291,7 @@ def test_settings_read_assay_variables_and_keep_the_database_url_secret(
 ) -> None:
     monkeypatch.setenv("ASSAY_DATABASE_URL", "postgresql+psycopg://assay:hunter2@db.internal/assay")
     monkeypatch.setenv("ASSAY_SERVER_PORT", "9001")
-    monkeypatch.setenv(
-        "ASSAY_HOST", "http://assay.internal:8000"
-    )  # a client's setting: not an address to bind
+    monkeypatch.setenv("ASSAY_HOST", "http://assay.internal:8000")  # a client's setting: not an address to bind
     settings = Settings()
     assert settings.server_port == 9001
     assert settings.server_host == "127.0.0.1"

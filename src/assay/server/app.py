@@ -16,6 +16,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import Scope
 
 from assay.errors import (
     AssayError,
@@ -60,6 +62,19 @@ _API_UP_PAGE = """\
 </body>
 </html>
 """
+
+
+class _WebApp(StaticFiles):
+    """The web app's files; any other path that is not the API's gets ``index.html`` (the app routes itself)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        """The file at ``path``, else the app's entry page."""
+        try:
+            return await super().get_response(path, scope)
+        except StarletteHTTPException as error:
+            if error.status_code != 404 or path.startswith(API_PREFIX.strip("/")):
+                raise
+            return await super().get_response("index.html", scope)
 
 
 def _package_version() -> str:
@@ -175,7 +190,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     app.add_exception_handler(Exception, _on_unexpected_error)
     app.include_router(api_router, prefix=API_PREFIX)
     if (_STATIC / "index.html").is_file():
-        app.mount("/", StaticFiles(directory=_STATIC, html=True), name="web")
+        app.mount("/", _WebApp(directory=_STATIC, html=True), name="web")
     else:
 
         @app.get("/", include_in_schema=False, response_class=HTMLResponse)
