@@ -27,8 +27,13 @@ app = typer.Typer(
     name="assay",
     help=(
         "Assay: test machine-learning models test case by test case.\n\n"
-        "Start with `assay server` to serve the embedded store (or the database in ASSAY_DATABASE_URL), "
-        "then `assay token create` to make an API token for clients."
+        "Python code needs no server: it stores results in $ASSAY_HOME (~/.assay) by default. To share them, "
+        "serve the same store:\n\n"
+        "1. `assay token create --name me` prints an API token.\n\n"
+        "2. `assay server` serves the API and the web app at http://127.0.0.1:8000.\n\n"
+        '3. In Python: `assay.initialize(api_token=TOKEN, host="http://127.0.0.1:8000")`.\n\n'
+        "Every command reads the database from --database-url or ASSAY_DATABASE_URL "
+        "(PostgreSQL for a team: postgresql+psycopg://user:pass@host/assay)."
     ),
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
