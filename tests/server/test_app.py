@@ -304,3 +304,13 @@ def test_settings_refuse_a_bad_port(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSAY_SERVER_PORT", "70000")
     with pytest.raises(ValueError, match="server_port"):
         Settings()
+
+
+def test_the_app_opens_the_database_of_its_settings(database_url: str, service: Service, token: str) -> None:
+    from pydantic import SecretStr
+
+    app = create_app(settings=Settings(database_url=SecretStr(database_url)))
+    with TestClient(app) as client:
+        response = client.get("/api/v1/workflows", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert app.state.service is not service
