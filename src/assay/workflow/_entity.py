@@ -88,12 +88,19 @@ def revive_sample(sample_type: type, data: dict[str, Any], metadata: dict[str, A
     return sample_type._from_dict(data)  # type: ignore[attr-defined]
 
 
-def paged(fetch: Any, page_size: int = PAGE_SIZE) -> Iterator[Any]:
-    """Iterate a transport listing that pages with ``offset``/``limit``."""
+def pages(fetch: Any, page_size: int = PAGE_SIZE) -> Iterator[list[Any]]:
+    """Iterate the pages of a transport listing that pages with ``offset``/``limit``."""
     offset = 0
     while True:
         page = fetch(offset=offset, limit=page_size)
-        yield from page
+        if page:
+            yield page
         if len(page) < page_size:
             return
         offset += len(page)
+
+
+def paged(fetch: Any, page_size: int = PAGE_SIZE) -> Iterator[Any]:
+    """Iterate the rows of a transport listing that pages with ``offset``/``limit``."""
+    for page in pages(fetch, page_size):
+        yield from page

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from assay._bulk import gc_paused
 from assay.errors import InputValidationError, NotFoundError
 from assay.service.models import ModelRecord
 from assay.workflow._entity import (
@@ -13,7 +14,7 @@ from assay.workflow._entity import (
     bound_workflow,
     check_workflow,
     ensure_registered,
-    paged,
+    pages,
     revive_sample,
     transport,
 )
@@ -159,12 +160,17 @@ class Model(Frozen):
                 f"test case {test_case.name!r} belongs to workflow {test_case.workflow.name!r}, not {workflow.name!r}"
             )
         fetch = transport().load_inferences
-        for row in paged(lambda offset, limit: fetch(self._id, test_case._id, offset=offset, limit=limit)):
-            yield (
-                revive_sample(workflow.test_sample_type, row.test_sample, row.metadata),
-                workflow.ground_truth_type._from_dict(row.ground_truth),
-                workflow.inference_type._from_dict(row.inference),
-            )
+        for page in pages(lambda offset, limit: fetch(self._id, test_case._id, offset=offset, limit=limit)):
+            with gc_paused():
+                triples = [
+                    (
+                        revive_sample(workflow.test_sample_type, row.test_sample, row.metadata),
+                        workflow.ground_truth_type._from_dict(row.ground_truth),
+                        workflow.inference_type._from_dict(row.inference),
+                    )
+                    for row in page
+                ]
+            yield from triples
 
     # -- identity ------------------------------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from assay._bulk import gc_paused
 from assay.errors import IncorrectUsageError, InputValidationError, NameConflictError, NotFoundError
 from assay.service.models import InitManyItem, SampleRow, TestCaseRecord
 from assay.workflow._entity import (
@@ -14,7 +15,7 @@ from assay.workflow._entity import (
     bound_workflow,
     check_workflow,
     ensure_registered,
-    paged,
+    pages,
     revive_sample,
     sample_dict,
     sample_key,
@@ -193,14 +194,15 @@ class TestCase(Frozen):
     def _rows(cls, test_samples: Sequence[tuple[TestSample, GroundTruth]]) -> list[SampleRow]:
         workflow = bound_workflow(cls)
         rows = []
-        for position, pair in enumerate(test_samples):
-            try:
-                test_sample, ground_truth = pair
-            except (TypeError, ValueError):
-                raise InputValidationError(
-                    f"test_samples[{position}] must be a (test_sample, ground_truth) pair, got {pair!r}"
-                ) from None
-            rows.append(_row(workflow, test_sample, ground_truth, position))
+        with gc_paused():
+            for position, pair in enumerate(test_samples):
+                try:
+                    test_sample, ground_truth = pair
+                except (TypeError, ValueError):
+                    raise InputValidationError(
+                        f"test_samples[{position}] must be a (test_sample, ground_truth) pair, got {pair!r}"
+                    ) from None
+                rows.append(_row(workflow, test_sample, ground_truth, position))
         return rows
 
     # -- reading -------------------------------------------------------------------------------------------
@@ -212,11 +214,16 @@ class TestCase(Frozen):
         """Stream the ``(test_sample, ground_truth)`` pairs of this version, fetched in batches."""
         workflow = self.workflow
         fetch = transport().load_test_case_samples
-        for row in paged(lambda offset, limit: fetch(self._id, offset=offset, limit=limit)):
-            yield (
-                revive_sample(workflow.test_sample_type, row.test_sample, row.metadata),
-                workflow.ground_truth_type._from_dict(row.ground_truth),
-            )
+        for page in pages(lambda offset, limit: fetch(self._id, offset=offset, limit=limit)):
+            with gc_paused():
+                pairs = [
+                    (
+                        revive_sample(workflow.test_sample_type, row.test_sample, row.metadata),
+                        workflow.ground_truth_type._from_dict(row.ground_truth),
+                    )
+                    for row in page
+                ]
+            yield from pairs
 
     # -- editing -------------------------------------------------------------------------------------------
     class Editor:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from assay._bulk import gc_paused
 from assay.errors import IncorrectUsageError, InputValidationError, WorkflowMismatchError
 from assay.service.models import ConfigurationIn, SampleMetricsRow, TestCaseMetricsRow, TestRunRecord
 from assay.workflow._entity import Frozen, paged, revive_sample, sample_dict, sample_key, transport
@@ -143,6 +144,15 @@ class TestRun(Frozen):
         """
         workflow = self.model.workflow
         rows = []
+        with gc_paused():
+            rows = self._inference_rows(workflow, inferences)
+        if rows:
+            transport().upload_inferences(self.model._id, rows, reset=self.reset)
+
+    def _inference_rows(
+        self, workflow: Any, inferences: list[tuple[TestSample, Inference]]
+    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        rows = []
         for test_sample, inference in inferences:
             if not isinstance(test_sample, workflow.test_sample_type):
                 raise WorkflowMismatchError(
@@ -155,8 +165,7 @@ class TestRun(Frozen):
                     f"{workflow.name!r} expects a {workflow.inference_type.__name__}"
                 )
             rows.append((sample_dict(test_sample)[0], inference._to_dict()))
-        if rows:
-            transport().upload_inferences(self.model._id, rows, reset=self.reset)
+        return rows
 
     def _infer_missing(self) -> int:
         """Infer and upload, batch by batch, every sample still lacking an inference; returns how many."""
