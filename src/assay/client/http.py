@@ -46,7 +46,7 @@ from assay.service.models import (
     WorkflowRecord,
 )
 
-__all__ = ["DEFAULT_PAGE_SIZE", "DEFAULT_TIMEOUT", "PAGE_LIMIT_HEADER", "HttpTransport"]
+__all__ = ["DEFAULT_PAGE_SIZE", "DEFAULT_TIMEOUT", "PAGE_LIMIT_HEADER", "HttpTransport", "decode_body", "encode_body"]
 
 logger = logging.getLogger(__name__)
 
