@@ -39,7 +39,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, Union
 
 from assay.errors import InputValidationError
@@ -51,6 +51,7 @@ __all__ = [
     "metrics_schema",
     "type_schema",
     "validate_data",
+    "validator",
     "workflow_schema",
 ]
 
@@ -94,7 +95,9 @@ def _prepared(cls: type) -> type:
 
 def _hints(cls: type) -> dict[str, Any]:
     try:
-        return typing.get_type_hints(cls, localns=getattr(cls, "__assay_localns__", None))
+        # The class itself, and the classes in scope where it was declared, for string annotations.
+        localns = {**getattr(cls, "__assay_localns__", {}), cls.__name__: cls}
+        return typing.get_type_hints(cls, localns=localns)
     except NameError as error:
         raise InputValidationError(
             f"{cls.__name__}: cannot resolve the type of a field ({error})", data_type=cls.__name__
@@ -307,124 +310,299 @@ def workflow_schema(test_sample_type: type, ground_truth_type: type, inference_t
 # --- validation of serialised data
 
 
+Check = Callable[[Any], None]
+
+
+class _Bad(Exception):
+    """A value that does not fit; ``path`` grows as the error travels up to the root."""
+
+    def __init__(self, expected: str | None, value: Any, path: str = "") -> None:
+        super().__init__(expected)
+        self.expected = expected  # None: a required field is missing
+        self.value = value
+        self.path = path
+
+
+def validator(document: Mapping[str, Any], root: str) -> Callable[[Any], None]:
+    """A function that checks serialised objects against one type of a schema document, built once.
+
+    Use it for bulk checks (an upload of many samples); :func:`validate_data` builds one per call.
+
+    Args:
+        document: A document made by :func:`workflow_schema`, :func:`metrics_schema` or :func:`type_schema`.
+        root: ``"test_sample"``, ``"ground_truth"``, ``"inference"`` or ``"root"`` (the document's entry of that
+            name), or directly a key of ``document["types"]``.
+
+    Returns:
+        ``check(data)``, which returns None or raises :class:`~assay.errors.InputValidationError` naming the path
+        of the first value that does not fit and what was expected.
+
+    Raises:
+        InputValidationError: ``root`` names no type of the document.
+
+    Example:
+        >>> from assay.workflow import GroundTruth, Image, Inference
+        >>> check = validator(workflow_schema(Image, GroundTruth, Inference), "test_sample")
+        >>> check({"locator": "s3://a.png", "data_type": "TEST_SAMPLE/IMAGE"})
+        >>> check({"locator": 3})
+        Traceback (most recent call last):
+        ...
+        assay.errors.InputValidationError: Image.locator: expected str, got 3 (int)
+    """
+    types_ = document.get("types", {})
+    key = document.get(root, root) if root in ("test_sample", "ground_truth", "inference", "root") else root
+    if not isinstance(key, str) or key not in types_:
+        raise InputValidationError(f"the schema has no type {key!r}")
+    check = _Compiler(types_).object(key)
+    name = str(types_[key]["name"])
+
+    def validate(data: Any) -> None:
+        try:
+            check(data)
+        except _Bad as bad:
+            path = f"{name}{bad.path}"
+            if bad.expected is None:
+                raise InputValidationError(f"{path}: missing required field", field=path) from None
+            text = repr(bad.value)
+            if len(text) > 80:
+                text = text[:77] + "..."
+            raise InputValidationError(
+                f"{path}: expected {bad.expected}, got {text} ({type(bad.value).__name__})", field=path
+            ) from None
+
+    return validate
+
+
 def validate_data(document: Mapping[str, Any], root: str, data: Any) -> None:
     """Check a serialised object (the ``_to_dict()`` form, e.g. parsed from a request body) against a schema.
 
     Declared fields must be present when required and of their kind; extra keys are allowed (they are the
-    object's extras); a ``data_type`` tag, when present, must be the type's.
+    object's extras); a ``data_type`` tag, when present, must be the type's. For many objects, build a
+    :func:`validator` once instead.
 
     Args:
         document: A document made by :func:`workflow_schema`, :func:`metrics_schema` or :func:`type_schema`.
-        root: ``"test_sample"``, ``"ground_truth"``, ``"inference"`` or ``"root"`` (the document's entry of
-            that name), or directly a key of ``document["types"]``.
+        root: ``"test_sample"``, ``"ground_truth"``, ``"inference"`` or ``"root"`` (the document's entry of that
+            name), or directly a key of ``document["types"]``.
         data: The serialised object.
 
     Raises:
         InputValidationError: naming the path of the first value that does not fit, and what was expected.
     """
-    types_ = document.get("types", {})
-    key = document.get(root, root) if root in ("test_sample", "ground_truth", "inference", "root") else root
-    if key not in types_:
-        raise InputValidationError(f"the schema has no type {key!r}")
-    _Validator(types_).object(key, data, types_[key]["name"])
+    validator(document, root)(data)
 
 
-class _Validator:
+def _check_any(value: Any) -> None:
+    return None
+
+
+def _check_str(value: Any) -> None:
+    if value.__class__ is not str and not isinstance(value, str):
+        raise _Bad("str", value)
+
+
+def _check_bool(value: Any) -> None:
+    if value is not True and value is not False:
+        raise _Bad("bool", value)
+
+
+def _check_int(value: Any) -> None:
+    if value.__class__ is not int and (not isinstance(value, int) or isinstance(value, bool)):
+        raise _Bad("int", value)
+
+
+def _check_float(value: Any) -> None:
+    kind = value.__class__
+    if kind is not float and kind is not int and (not isinstance(value, int | float) or isinstance(value, bool)):
+        raise _Bad("float", value)
+
+
+def _check_none(value: Any) -> None:
+    if value is not None:
+        raise _Bad("null", value)
+
+
+_SCALAR_CHECKS: dict[str, Check] = {"str": _check_str, "bool": _check_bool, "int": _check_int, "float": _check_float}
+
+
+def _check_metadata(value: Any) -> None:
+    if not isinstance(value, Mapping):
+        raise _Bad("an object of scalars", value)
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise _Bad("a string key", key, " key")
+        for scalar in item if isinstance(item, list) else [item]:
+            if scalar is not None and not isinstance(scalar, str | int | float | bool):
+                raise _Bad("a scalar or a list of scalars", item, f"[{key!r}]")
+
+
+class _Compiler:
+    """Turns the kinds of a document into nested check functions, one per type (shared, cycles allowed)."""
+
     def __init__(self, types_: Mapping[str, Any]) -> None:
         self.types = types_
+        self.objects: dict[str, Check] = {}
 
-    def fail(self, path: str, expected: str, value: Any) -> InputValidationError:
-        text = repr(value)
-        if len(text) > 80:
-            text = text[:77] + "..."
-        return InputValidationError(f"{path}: expected {expected}, got {text} ({type(value).__name__})", field=path)
-
-    def object(self, key: str, value: Any, path: str) -> None:
+    def object(self, key: str) -> Check:
+        known = self.objects.get(key)
+        if known is not None:
+            return known
         entry = self.types[key]
-        if not isinstance(value, Mapping):
-            raise self.fail(path, f"an object of type {entry['name']}", value)
+        name = str(entry["name"])
         tag = entry.get("data_type")
-        given = value.get("data_type")
-        if given is not None and tag is not None and given != tag:
-            raise self.fail(f"{path}.data_type", repr(tag), given)
-        for f in entry["fields"]:
-            name = f["name"]
-            if name not in value:
-                if f["required"] and not (f["kind"]["kind"] == "metadata"):
-                    raise InputValidationError(f"{path}.{name}: missing required field", field=f"{path}.{name}")
-                continue
-            self.value(f["kind"], value[name], f"{path}.{name}")
+        fields: list[tuple[str, bool, Check]] = []
 
-    def value(self, kind: Mapping[str, Any], value: Any, path: str) -> None:  # noqa: C901 - one branch per kind
+        def check_object(value: Any) -> None:
+            if value.__class__ is not dict and not isinstance(value, Mapping):
+                raise _Bad(f"an object of type {name}", value)
+            if tag is not None:
+                given = value.get("data_type")
+                if given is not None and given != tag:
+                    raise _Bad(repr(tag), given, ".data_type")
+            for field_name, required, check in fields:
+                try:
+                    item = value[field_name]
+                except KeyError:
+                    if required:
+                        raise _Bad(None, None, f".{field_name}") from None
+                    continue
+                try:
+                    check(item)
+                except _Bad as bad:
+                    raise _Bad(bad.expected, bad.value, f".{field_name}{bad.path}") from None
+
+        # Registered before the fields are compiled, so a type that reaches itself refers to this function.
+        self.objects[key] = check_object
+        for f in entry["fields"]:
+            required = bool(f["required"]) and f["kind"]["kind"] != "metadata"
+            fields.append((str(f["name"]), required, self.kind(f["kind"])))
+        return check_object
+
+    def kind(self, kind: Mapping[str, Any]) -> Check:  # noqa: C901 - one branch per kind
         name = kind["kind"]
         if name == "any":
-            return
+            return _check_any
         if name == "scalar":
-            expected = kind["type"]
-            ok = {
-                "str": isinstance(value, str),
-                "bool": isinstance(value, bool),
-                "int": isinstance(value, int) and not isinstance(value, bool),
-                "float": isinstance(value, int | float) and not isinstance(value, bool),
-            }[expected]
-            if not ok:
-                raise self.fail(path, expected, value)
-        elif name == "none":
+            return _SCALAR_CHECKS[kind["type"]]
+        if name == "none":
+            return _check_none
+        if name == "metadata":
+            return _check_metadata
+        if name == "optional":
+            return self._optional(self.kind(kind["inner"]))
+        if name == "union":
+            return self._union([self.kind(o) for o in kind["options"]], kind["options"])
+        if name == "literal":
+            return self._literal(list(kind["values"]))
+        if name == "list":
+            return self._list(self.kind(kind["items"]))
+        if name == "tuple":
+            return self._tuple([self.kind(i) for i in kind["items"]])
+        if name == "dict":
+            return self._dict(kind["keys"], self.kind(kind["values"]))
+        return self.object(kind["type"])
+
+    @staticmethod
+    def _optional(inner: Check) -> Check:
+        def check_optional(value: Any) -> None:
             if value is not None:
-                raise self.fail(path, "null", value)
-        elif name == "optional":
-            if value is not None:
-                self.value(kind["inner"], value, path)
-        elif name == "union":
-            for option in kind["options"]:
+                inner(value)
+
+        return check_optional
+
+    @staticmethod
+    def _union(options: list[Check], kinds: list[Mapping[str, Any]]) -> Check:
+        expected = "one of " + ", ".join(_kind_text(k) for k in kinds)
+
+        def check_union(value: Any) -> None:
+            for option in options:
                 try:
-                    self.value(option, value, path)
-                except InputValidationError:
+                    option(value)
+                except _Bad:
                     continue
                 return
-            raise self.fail(path, "one of " + ", ".join(_kind_text(o) for o in kind["options"]), value)
-        elif name == "literal":
-            if value not in kind["values"]:
-                raise self.fail(path, " or ".join(repr(v) for v in kind["values"]), value)
-        elif name in ("list", "tuple"):
-            if not isinstance(value, list | tuple):
-                raise self.fail(path, "a list", value)
-            if name == "tuple":
-                if len(value) != len(kind["items"]):
-                    raise self.fail(path, f"a list of {len(kind['items'])} values", value)
-                for index, (item_kind, item) in enumerate(zip(kind["items"], value, strict=True)):
-                    self.value(item_kind, item, f"{path}[{index}]")
-            else:
-                for index, item in enumerate(value):
-                    self.value(kind["items"], item, f"{path}[{index}]")
-        elif name == "dict":
+            raise _Bad(expected, value)
+
+        return check_union
+
+    @staticmethod
+    def _literal(values: list[Any]) -> Check:
+        expected = " or ".join(repr(v) for v in values)
+
+        def check_literal(value: Any) -> None:
+            if value not in values:
+                raise _Bad(expected, value)
+
+        return check_literal
+
+    @staticmethod
+    def _list(item: Check) -> Check:
+        scalar_float = item is _check_float
+
+        def check_list(value: Any) -> None:
+            if value.__class__ is not list and not isinstance(value, list | tuple):
+                raise _Bad("a list", value)
+            if scalar_float:
+                for element in value:
+                    if element.__class__ is not float:
+                        break
+                else:
+                    return
+            for index, element in enumerate(value):
+                try:
+                    item(element)
+                except _Bad as bad:
+                    raise _Bad(bad.expected, bad.value, f"[{index}]{bad.path}") from None
+
+        return check_list
+
+    @staticmethod
+    def _tuple(items: list[Check]) -> Check:
+        size = len(items)
+        expected = f"a list of {size} values"
+        all_float = all(i is _check_float for i in items)
+
+        def check_tuple(value: Any) -> None:
+            if value.__class__ is not list and not isinstance(value, list | tuple):
+                raise _Bad(expected, value)
+            if len(value) != size:
+                raise _Bad(expected, value)
+            if all_float:
+                for element in value:
+                    if element.__class__ is not float:
+                        break
+                else:
+                    return
+            for index, (check, element) in enumerate(zip(items, value, strict=True)):
+                try:
+                    check(element)
+                except _Bad as bad:
+                    raise _Bad(bad.expected, bad.value, f"[{index}]{bad.path}") from None
+
+        return check_tuple
+
+    def _dict(self, key_kind: Mapping[str, Any], values: Check) -> Check:
+        int_keys = key_kind.get("kind") == "scalar" and key_kind.get("type") == "int"
+        keys = self.kind(key_kind)
+
+        def check_dict(value: Any) -> None:
             if not isinstance(value, Mapping):
-                raise self.fail(path, "an object", value)
-            for key, item in value.items():
-                self.dict_key(kind["keys"], key, path)
-                self.value(kind["values"], item, f"{path}[{key!r}]")
-        elif name == "metadata":
-            self.metadata(value, path)
-        else:
-            self.object(kind["type"], value, path)
+                raise _Bad("an object", value)
+            for key, element in value.items():
+                if int_keys and isinstance(key, str):
+                    if not key.lstrip("-").isdigit():
+                        raise _Bad("an integer key", key, " key")
+                else:
+                    try:
+                        keys(key)
+                    except _Bad as bad:
+                        raise _Bad(bad.expected, bad.value, " key") from None
+                try:
+                    values(element)
+                except _Bad as bad:
+                    raise _Bad(bad.expected, bad.value, f"[{key!r}]{bad.path}") from None
 
-    def dict_key(self, kind: Mapping[str, Any], key: Any, path: str) -> None:
-        if kind.get("kind") == "scalar" and kind.get("type") == "int" and isinstance(key, str):
-            if not key.lstrip("-").isdigit():
-                raise self.fail(f"{path} key", "an integer key", key)
-            return
-        self.value(kind, key, f"{path} key")
-
-    def metadata(self, value: Any, path: str) -> None:
-        if not isinstance(value, Mapping):
-            raise self.fail(path, "an object of scalars", value)
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise self.fail(f"{path} key", "a string key", key)
-            items = item if isinstance(item, list) else [item]
-            for scalar in items:
-                if scalar is not None and not isinstance(scalar, str | int | float | bool):
-                    raise self.fail(f"{path}[{key!r}]", "a scalar or a list of scalars", item)
+        return check_dict
 
 
 def _kind_text(kind: Mapping[str, Any]) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 import assay.schema
 from assay.errors import InputValidationError
-from assay.schema import metrics_schema, type_schema, validate_data, workflow_schema
+from assay.schema import metrics_schema, type_schema, validate_data, validator, workflow_schema
 from assay.workflow import GroundTruth, Image, ImagePair, Inference, MetricsTestCase
 from assay.workflow.annotation import (
     BoundingBox,
@@ -227,3 +227,25 @@ class TestValidation:
     def test_unknown_root(self, document):
         with pytest.raises(InputValidationError, match="no type"):
             validate_data(document, "Nope", {})
+
+
+def test_validator_is_built_once_and_reused(document):
+    check = validator(document, "inference")
+    check(FaceInference(Keypoints([(1, 2)]), 0.5)._to_dict())
+    with pytest.raises(InputValidationError, match=r"FaceInference\.keypoints\.points\[0\]\[1\]: expected float"):
+        check({"keypoints": {"points": [[1.0, "y"]]}, "confidence": 1.0})
+    with pytest.raises(InputValidationError, match=r"FaceInference\.confidence: missing required field"):
+        check({"keypoints": {"points": []}})
+
+
+def test_self_referencing_type_validates():
+    @dataclass(frozen=True)
+    class Node(GroundTruth):
+        name: str
+        children: list[Node]
+
+    doc = type_schema(Node)
+    check = validator(doc, "root")
+    check(Node("a", [Node("b", [])])._to_dict())
+    with pytest.raises(InputValidationError, match=r"Node\.children\[0\]\.name: expected str"):
+        check({"name": "a", "children": [{"name": 1, "children": []}]})

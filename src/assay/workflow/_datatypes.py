@@ -607,7 +607,9 @@ def _own_post_init(cls: type) -> Callable[[Any], None] | None:
 
 def _resolve_hints(cls: type) -> dict[str, Any]:
     try:
-        return typing.get_type_hints(cls, localns=getattr(cls, "__assay_localns__", None))
+        # The class itself, and the classes in scope where it was declared, for string annotations.
+        localns = {**getattr(cls, "__assay_localns__", {}), cls.__name__: cls}
+        return typing.get_type_hints(cls, localns=localns)
     except NameError as error:
         raise InputValidationError(
             f"{cls.__name__}: cannot resolve the type of a field ({error}); define the types it uses at module level",

@@ -49,7 +49,8 @@ def declared_fields(cls: type) -> Iterator[tuple[str, Any]]:
     Raises:
         NameError: a forward reference that cannot be resolved yet.
     """
-    hints = typing.get_type_hints(cls, localns=getattr(cls, "__assay_localns__", None))
+    localns = {**getattr(cls, "__assay_localns__", {}), cls.__name__: cls}
+    hints = typing.get_type_hints(cls, localns=localns)
     names = [f.name for f in dataclasses.fields(cls)] if "__dataclass_fields__" in cls.__dict__ else None
     for name, hint in hints.items():
         if typing.get_origin(hint) is ClassVar or hint is ClassVar:
