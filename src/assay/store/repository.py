@@ -67,6 +67,9 @@ __all__ = ["CHUNK", "Repository", "TOKEN_PREFIX", "SampleIn", "hash_token"]
 #: How many keys or ids one ``IN (...)`` lookup carries, and how many rows one executemany writes.
 CHUNK = 1000
 
+#: A bulk insert of at least this many rows refreshes PostgreSQL's planner statistics of the table.
+_ANALYZE_AFTER = 20_000
+
 #: Every API token starts with this, so secret scanners and users can recognise one.
 TOKEN_PREFIX = "assay_"
 
@@ -171,6 +174,10 @@ class Repository:
             if skip_existing:
                 sql += f" ON CONFLICT ({', '.join(skip_existing)}) DO NOTHING"
             self.session.connection().exec_driver_sql(sql, params)
+        if self._dialect == "postgresql" and len(rows) >= _ANALYZE_AFTER:
+            # The planner's statistics would otherwise wait for autovacuum, and the queries that follow a big
+            # ingest (remaining samples, results) would be planned for a table of a few rows.
+            self.session.connection().exec_driver_sql(f'ANALYZE "{table.name}"')
 
     def _copy(self, table: str, quoted: str, params: list[tuple[Any, ...]], skip_existing: Sequence[str]) -> None:
         """``COPY`` rows into a PostgreSQL table, through a staging table when existing keys are skipped."""
