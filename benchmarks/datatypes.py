@@ -1,8 +1,9 @@
 """Throughput of the data-type layer at the scale of the ingest benchmark.
 
-100,000 ground truths of 10 boxes each (1,000,000 ``BoundingBox`` objects): construction, ``_to_dict`` and
-``_from_dict``. Each step runs ``--repeat`` times; the best wall-clock time is printed with objects per second,
-and the CPU time of this process beside it (on a shared machine the CPU time is the steadier figure).
+100,000 ground truths of 10 boxes each (1,000,000 ``BoundingBox`` objects): construction, ``_to_dict``,
+``_from_dict``, and the schema check the server runs on serialised data. Each step runs ``--repeat`` times; the
+best wall-clock time is printed with objects per second, and the CPU time of this process beside it (on a
+shared machine the CPU time is the steadier figure).
 The garbage collector is paused while timing unless ``--gc`` is given (its passes over a million fresh
 objects are the same for any object layer and would hide the differences).
 
@@ -18,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from assay.workflow import GroundTruth, Image
+from assay.schema import validator, workflow_schema
+from assay.workflow import GroundTruth, Image, Inference
 from assay.workflow.annotation import BoundingBox
 
 
@@ -78,6 +80,13 @@ def main() -> None:
         lambda: [t._to_dict() for t in truths],
     )
     run(f"_to_dict {n:,} Image", n, "samples", lambda: [s._to_dict() for s in samples])
+    check = validator(workflow_schema(Image, BoxesGroundTruth, Inference), "ground_truth")
+    run(
+        f"schema check of {n:,} serialised ground truths",
+        total,
+        "boxes",
+        lambda: [check(d) for d in dicts],
+    )
     revived = run(
         f"_from_dict {n:,} ground truths ({total:,} boxes)",
         total,
