@@ -46,12 +46,23 @@ from assay.service.models import (
     WorkflowRecord,
 )
 
-__all__ = ["DEFAULT_PAGE_SIZE", "DEFAULT_TIMEOUT", "PAGE_LIMIT_HEADER", "HttpTransport", "decode_body", "encode_body"]
+__all__ = [
+    "CONNECT_TIMEOUT",
+    "DEFAULT_PAGE_SIZE",
+    "DEFAULT_TIMEOUT",
+    "PAGE_LIMIT_HEADER",
+    "HttpTransport",
+    "decode_body",
+    "encode_body",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Seconds to wait for the server, per request (bulk uploads of 100,000 rows included).
 DEFAULT_TIMEOUT = 300.0
+
+#: Seconds to wait for a connection to the server.
+CONNECT_TIMEOUT = 10.0
 
 #: Rows asked for per request when reading a long list.
 DEFAULT_PAGE_SIZE = 10_000
@@ -216,7 +227,8 @@ class HttpTransport:
         self._client = httpx.Client(
             base_url=f"{self.host}{_API_PREFIX}",
             auth=_BearerToken(api_token),
-            timeout=timeout,
+            # A host that does not answer at all should fail fast; a large upload may take minutes.
+            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
             transport=transport,
             headers={"Accept": "application/json"},
         )
