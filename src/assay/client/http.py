@@ -11,7 +11,6 @@ Bodies are JSON in which a non-finite float travels as ``{"$assay:float": "NaN"}
 from __future__ import annotations
 
 import gc
-import logging
 import math
 import threading
 from collections.abc import Callable, Generator, Iterator
@@ -55,8 +54,6 @@ __all__ = [
     "decode_body",
     "encode_body",
 ]
-
-logger = logging.getLogger(__name__)
 
 #: Seconds to wait for the server, per request (bulk uploads of 100,000 rows included).
 DEFAULT_TIMEOUT = 300.0
