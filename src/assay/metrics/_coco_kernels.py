@@ -149,14 +149,13 @@ def accumulate_slices(  # noqa: PLR0913
     order: npt.NDArray[np.int64],
     label_ptr: npt.NDArray[np.int64],
     dt_sample: npt.NDArray[np.int64],
-    dt_rank: npt.NDArray[np.int64],
+    dt_first_limit: npt.NDArray[np.int64],
     status: npt.NDArray[np.int8],
     gt_sample: npt.NDArray[np.int64],
     gt_label: npt.NDArray[np.int64],
     gt_counted: npt.NDArray[np.bool_],
     recall_thresholds: npt.NDArray[np.float64],
-    max_dets: npt.NDArray[np.int64],
-    precision_m: npt.NDArray[np.int64],
+    n_limits: int,
     mean_precision: npt.NDArray[np.float64],
     recall: npt.NDArray[np.float64],
     full_precision: npt.NDArray[np.float64],
@@ -164,30 +163,45 @@ def accumulate_slices(  # noqa: PLR0913
 ) -> None:
     """Aggregate matched detections into precision and recall for every slice.
 
-    ``order`` lists the detections sorted by label, then descending score, then sample, then rank, so a
-    slice only filters it: nothing is sorted again per slice. Outputs are ``mean_precision[s, t, k, a, mi]``
-    (precision averaged over the recall thresholds, -1 where the slice has no counted ground truth),
-    ``recall[s, t, k, a, m]`` and, when ``keep_full``, ``full_precision[s, t, r, k, a, mi]``.
-    ``precision_m`` must include the last limit, whose pass also counts recall.
+    ``order`` lists the detections (within the largest max-detections limit) sorted by label, then
+    descending score, then sample, then rank, so a slice only filters it: nothing is sorted again per
+    slice. ``dt_first_limit[d]`` is the index of the smallest limit that keeps detection d.
+
+    The interpolated precision at recall threshold r is the largest precision at any point of recall at
+    least r. Precision peaks right after each true positive (false positives only lower it and ignored
+    detections leave it unchanged), so only the true-positive points are kept: the result is the same
+    as evaluating every detection, value for value, at a fraction of the cost.
+
+    Outputs: ``mean_precision[s, t, k, a]`` (precision averaged over the recall thresholds, at the
+    largest limit; -1 where the slice has no counted ground truth), ``recall[s, t, k, a, m]`` and, when
+    ``keep_full``, ``full_precision[s, t, r, k, a]``.
     """
     n_s = slice_ptr.shape[0] - 1
     n_k = label_ptr.shape[0] - 1
     n_a = status.shape[1]
     n_t = status.shape[2]
     n_r = recall_thresholds.shape[0]
-    n_m = max_dets.shape[0]
-    n_pm = precision_m.shape[0]
     eps = np.spacing(1.0)
     member = np.zeros(n_samples, dtype=np.bool_)
     npig = np.zeros((n_k, n_a), dtype=np.int64)
+    n_gt = gt_sample.shape[0]
+    # A slice never holds more true positives of a label and area range than that pair has counted
+    # ground truths over the whole set, which bounds the buffer of precision peaks.
+    counted = np.zeros((n_k, n_a), dtype=np.int64)
+    for g in range(n_gt):
+        if gt_label[g] >= 0:
+            for a in range(n_a):
+                if gt_counted[g, a]:
+                    counted[gt_label[g], a] += 1
+    max_tp = max(1, counted.max()) if n_k else 1
     max_len = 1
     for k in range(n_k):
         max_len = max(max_len, label_ptr[k + 1] - label_ptr[k])
     chosen = np.zeros(max_len, dtype=np.int64)
-    tp_by_m = np.zeros(n_m, dtype=np.int64)
-    rc = np.zeros(max_len)
-    pr = np.zeros(max_len)
-    n_gt = gt_sample.shape[0]
+    peaks = np.zeros((n_a, n_t, max_tp))
+    n_tp = np.zeros((n_a, n_t), dtype=np.int64)
+    n_fp = np.zeros((n_a, n_t), dtype=np.int64)
+    tp_by_limit = np.zeros((n_a, n_t, n_limits), dtype=np.int64)
     for s in range(n_s):
         for p in range(slice_ptr[s], slice_ptr[s + 1]):
             member[slice_idx[p]] = True
@@ -205,61 +219,53 @@ def accumulate_slices(  # noqa: PLR0913
                 if member[dt_sample[d]]:
                     chosen[n_c] = d
                     n_c += 1
+            n_tp[:, :] = 0
+            n_fp[:, :] = 0
+            tp_by_limit[:, :, :] = 0
+            for c in range(n_c):
+                d = chosen[c]
+                first = dt_first_limit[d]
+                for a in range(n_a):
+                    for t in range(n_t):
+                        st = status[d, a, t]
+                        if st == STATUS_TP:
+                            n = n_tp[a, t] + 1
+                            n_tp[a, t] = n
+                            # Same operands and order as the reference: tp / (fp + tp + eps).
+                            peaks[a, t, n - 1] = n / (float(n_fp[a, t]) + float(n) + eps)
+                            tp_by_limit[a, t, first] += 1
+                        elif st == STATUS_FP:
+                            n_fp[a, t] += 1
             for a in range(n_a):
                 n_pos = npig[k, a]
-                if n_pos == 0:
-                    for t in range(n_t):
-                        for m in range(n_m):
-                            recall[s, t, k, a, m] = -1.0
-                        for mi in range(n_pm):
-                            mean_precision[s, t, k, a, mi] = -1.0
-                            if keep_full:
-                                for r in range(n_r):
-                                    full_precision[s, t, r, k, a, mi] = -1.0
-                    continue
                 for t in range(n_t):
-                    for m in range(n_m):
-                        tp_by_m[m] = 0
-                    for mi in range(n_pm):
-                        limit = max_dets[precision_m[mi]]
-                        # The pass for the largest limit also counts true positives under every limit,
-                        # so recall costs no extra pass over the detections.
-                        count_recall = precision_m[mi] == n_m - 1
-                        n = 0
-                        tp = 0.0
-                        fp = 0.0
-                        for c in range(n_c):
-                            d = chosen[c]
-                            rank = dt_rank[d]
-                            if rank >= limit:
-                                continue
-                            st = status[d, a, t]
-                            if st == STATUS_TP:
-                                tp += 1.0
-                                if count_recall:
-                                    for m in range(n_m):
-                                        if rank < max_dets[m]:
-                                            tp_by_m[m] += 1
-                            elif st == STATUS_FP:
-                                fp += 1.0
-                            rc[n] = tp / n_pos
-                            pr[n] = tp / (fp + tp + eps)
-                            n += 1
-                        for i in range(n - 1, 0, -1):
-                            if pr[i] > pr[i - 1]:
-                                pr[i - 1] = pr[i]
-                        total = 0.0
-                        i = 0
-                        for r in range(n_r):
-                            while i < n and rc[i] < recall_thresholds[r]:
-                                i += 1
-                            q = pr[i] if i < n else 0.0
-                            total += q
-                            if keep_full:
-                                full_precision[s, t, r, k, a, mi] = q
-                        mean_precision[s, t, k, a, mi] = total / n_r
-                    for m in range(n_m):
-                        recall[s, t, k, a, m] = tp_by_m[m] / n_pos
+                    if n_pos == 0:
+                        for m in range(n_limits):
+                            recall[s, t, k, a, m] = -1.0
+                        mean_precision[s, t, k, a] = -1.0
+                        if keep_full:
+                            for r in range(n_r):
+                                full_precision[s, t, r, k, a] = -1.0
+                        continue
+                    cumulative = 0
+                    for m in range(n_limits):
+                        cumulative += tp_by_limit[a, t, m]
+                        recall[s, t, k, a, m] = cumulative / n_pos
+                    n = n_tp[a, t]
+                    for i in range(n - 1, 0, -1):
+                        if peaks[a, t, i] > peaks[a, t, i - 1]:
+                            peaks[a, t, i - 1] = peaks[a, t, i]
+                    total = 0.0
+                    i = 0
+                    for r in range(n_r):
+                        # Recall after the (i + 1)-th true positive, computed as the reference does.
+                        while i < n and float(i + 1) / n_pos < recall_thresholds[r]:
+                            i += 1
+                        q = peaks[a, t, i] if i < n else 0.0
+                        total += q
+                        if keep_full:
+                            full_precision[s, t, r, k, a] = q
+                    mean_precision[s, t, k, a] = total / n_r
         for p in range(slice_ptr[s], slice_ptr[s + 1]):
             member[slice_idx[p]] = False
 

@@ -36,15 +36,12 @@ def _as_geometry(obj: Any, name: str) -> BaseGeometry:
     if hasattr(obj, "points"):
         points = np.asarray(obj.points, dtype=np.float64)
         if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] < 3:
-            raise MetricsInputError(
-                f"{name} must be a polygon of at least 3 (x, y) points, got {points.shape}"
-            )
+            raise MetricsInputError(f"{name} must be a polygon of at least 3 (x, y) points, got {points.shape}")
         polygon = shapely.Polygon(points)
         # A self-intersecting outline is repaired rather than refused, as annotation tools produce them.
         return polygon if polygon.is_valid else shapely.make_valid(polygon)
     raise MetricsInputError(
-        f"{name} must be a bounding box (top_left, bottom_right) or a polygon (points), "
-        f"got {type(obj).__name__}"
+        f"{name} must be a bounding box (top_left, bottom_right) or a polygon (points), got {type(obj).__name__}"
     )
 
 
@@ -117,12 +114,8 @@ def box_iou_matrix(
     """
     boxes_a = as_float_array(a, "a", ndim=None).reshape(-1, 4)
     boxes_b = as_float_array(b, "b", ndim=None).reshape(-1, 4)
-    width = np.minimum(boxes_a[:, None, 2], boxes_b[None, :, 2]) - np.maximum(
-        boxes_a[:, None, 0], boxes_b[None, :, 0]
-    )
-    height = np.minimum(boxes_a[:, None, 3], boxes_b[None, :, 3]) - np.maximum(
-        boxes_a[:, None, 1], boxes_b[None, :, 1]
-    )
+    width = np.minimum(boxes_a[:, None, 2], boxes_b[None, :, 2]) - np.maximum(boxes_a[:, None, 0], boxes_b[None, :, 0])
+    height = np.minimum(boxes_a[:, None, 3], boxes_b[None, :, 3]) - np.maximum(boxes_a[:, None, 1], boxes_b[None, :, 1])
     inter = np.clip(width, 0, None) * np.clip(height, 0, None)
     area_a = (boxes_a[:, 2] - boxes_a[:, 0]) * (boxes_a[:, 3] - boxes_a[:, 1])
     area_b = (boxes_b[:, 2] - boxes_b[:, 0]) * (boxes_b[:, 3] - boxes_b[:, 1])

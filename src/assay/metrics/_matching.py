@@ -184,9 +184,7 @@ def match_inferences(
     _check_options(mode, iou_threshold)
     ignored = list(ignored_ground_truths or [])
     if not required_match_fields:
-        matched, unmatched_gt, unmatched_inf = _match_pascal(
-            ground_truths, inferences, ignored, iou_threshold
-        )
+        matched, unmatched_gt, unmatched_inf = _match_pascal(ground_truths, inferences, ignored, iou_threshold)
         return InferenceMatches(matched=matched, unmatched_gt=unmatched_gt, unmatched_inf=unmatched_inf)
     fields = list(required_match_fields)
     gt_groups = _partition(ground_truths, fields, "ground_truths")

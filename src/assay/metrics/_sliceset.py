@@ -55,9 +55,7 @@ class SliceSet:
     @classmethod
     def everything(cls, num_samples: int) -> SliceSet:
         """Return one slice holding every sample."""
-        return cls(
-            np.array([0, num_samples], dtype=np.int64), np.arange(num_samples, dtype=np.int64), num_samples
-        )
+        return cls(np.array([0, num_samples], dtype=np.int64), np.arange(num_samples, dtype=np.int64), num_samples)
 
     @classmethod
     def from_masks(cls, masks: npt.ArrayLike) -> SliceSet:
@@ -68,9 +66,7 @@ class SliceSet:
         """
         array = np.asarray(masks)
         if array.ndim != 2 or array.dtype.kind not in "biu":
-            raise MetricsInputError(
-                f"slices must be a 2-D boolean matrix, got shape {array.shape} of {array.dtype}"
-            )
+            raise MetricsInputError(f"slices must be a 2-D boolean matrix, got shape {array.shape} of {array.dtype}")
         if array.dtype.kind != "b":
             if array.size and not np.isin(array, (0, 1)).all():
                 raise MetricsInputError("slices given as a matrix must hold only 0/1 or booleans")
@@ -98,9 +94,7 @@ class SliceSet:
                 unique = np.unique(unique)
             if unique.size and (unique[0] < 0 or unique[-1] >= num_samples):
                 bad = unique[0] if unique[0] < 0 else unique[-1]
-                raise MetricsInputError(
-                    f"slice {position} holds sample index {bad}, outside 0..{num_samples - 1}"
-                )
+                raise MetricsInputError(f"slice {position} holds sample index {bad}, outside 0..{num_samples - 1}")
             parts.append(unique)
         indptr = np.zeros(len(parts) + 1, dtype=np.int64)
         np.cumsum([part.size for part in parts], out=indptr[1:])
@@ -118,9 +112,7 @@ class SliceSet:
             return cls.everything(num_samples)
         if isinstance(slices, SliceSet):
             if slices.num_samples != num_samples:
-                raise MetricsInputError(
-                    f"slices refer to {slices.num_samples} samples, but the data has {num_samples}"
-                )
+                raise MetricsInputError(f"slices refer to {slices.num_samples} samples, but the data has {num_samples}")
             return slices
         if isinstance(slices, np.ndarray) and slices.ndim == 2:
             if slices.shape[1] != num_samples:
@@ -129,11 +121,7 @@ class SliceSet:
                 )
             return cls.from_masks(slices)
         if isinstance(slices, np.ndarray) and slices.ndim == 1:
-            raise MetricsInputError(
-                "slices must be a 2-D mask matrix or a list of index lists, got a 1-D array"
-            )
+            raise MetricsInputError("slices must be a 2-D mask matrix or a list of index lists, got a 1-D array")
         if isinstance(slices, Sequence) and not isinstance(slices, str | bytes):
             return cls.from_indices(slices, num_samples)
-        raise MetricsInputError(
-            f"slices must be a mask matrix or a list of index lists, got {type(slices).__name__}"
-        )
+        raise MetricsInputError(f"slices must be a mask matrix or a list of index lists, got {type(slices).__name__}")

@@ -105,9 +105,7 @@ def _num_classes(num_classes: int | None, *arrays: IntArray) -> int:
     return int(num_classes)
 
 
-def confusion_matrix(
-    y_true: npt.ArrayLike, y_pred: npt.ArrayLike, *, num_classes: int | None = None
-) -> IntArray:
+def confusion_matrix(y_true: npt.ArrayLike, y_pred: npt.ArrayLike, *, num_classes: int | None = None) -> IntArray:
     """Count samples per (true class, predicted class).
 
     ``C[i, j]`` is the number of samples whose true class is ``i`` and predicted class is ``j``; rows are
@@ -134,9 +132,7 @@ def confusion_matrix(
     return np.bincount(t * c + p, minlength=c * c).reshape(c, c).astype(np.int64)
 
 
-def class_counts(
-    y_true: npt.ArrayLike, y_pred: npt.ArrayLike, *, num_classes: int | None = None
-) -> ClassCounts:
+def class_counts(y_true: npt.ArrayLike, y_pred: npt.ArrayLike, *, num_classes: int | None = None) -> ClassCounts:
     """One-vs-rest TP/FP/FN/TN per class, for multiclass labels ``(N,)`` or multilabel indicators ``(N, C)``.
 
     Args:
@@ -323,9 +319,7 @@ def top_k_accuracy(y_true: npt.ArrayLike, y_score: npt.ArrayLike, *, k: int = 5)
     if k < 1:
         raise MetricsInputError(f"k must be at least 1, got {k}")
     if t.size and int(t.max()) >= scores.shape[1]:
-        raise MetricsInputError(
-            f"y_true holds class {int(t.max())} but y_score has {scores.shape[1]} columns"
-        )
+        raise MetricsInputError(f"y_true holds class {int(t.max())} but y_score has {scores.shape[1]} columns")
     if t.size == 0:
         return 0.0
     ranked = np.argsort(scores, axis=1, kind="mergesort")[:, ::-1][:, :k]
@@ -455,9 +449,7 @@ def roc_auc(
     return float(np.mean(aucs))
 
 
-def precision_recall_curve(
-    y_true: npt.ArrayLike, y_score: npt.ArrayLike
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+def precision_recall_curve(y_true: npt.ArrayLike, y_score: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Precision and recall of a binary problem at every distinct score threshold.
 
     At threshold θ (predict positive when ``score >= θ``): ``P = TP / (TP + FP)``, ``R = TP / N_pos``.

@@ -74,15 +74,11 @@ COCO_STAT_NAMES: tuple[str, ...] = (
 
 def _default_iou_thresholds() -> tuple[float, ...]:
     # Built like the reference so that 0.55, 0.6, ... carry exactly the same rounding.
-    return tuple(
-        float(x) for x in np.linspace(0.5, 0.95, int(np.round((0.95 - 0.5) / 0.05)) + 1, endpoint=True)
-    )
+    return tuple(float(x) for x in np.linspace(0.5, 0.95, int(np.round((0.95 - 0.5) / 0.05)) + 1, endpoint=True))
 
 
 def _default_recall_thresholds() -> tuple[float, ...]:
-    return tuple(
-        float(x) for x in np.linspace(0.0, 1.00, int(np.round((1.00 - 0.0) / 0.01)) + 1, endpoint=True)
-    )
+    return tuple(float(x) for x in np.linspace(0.0, 1.00, int(np.round((1.00 - 0.0) / 0.01)) + 1, endpoint=True))
 
 
 @dataclass(frozen=True)
@@ -111,17 +107,13 @@ class CocoParams:
     def __post_init__(self) -> None:
         ious = np.asarray(self.iou_thresholds, dtype=np.float64)
         if ious.ndim != 1 or ious.size == 0 or np.any((ious < 0) | (ious > 1)) or np.any(np.diff(ious) < 0):
-            raise MetricsInputError(
-                f"iou_thresholds must be ascending values in [0, 1], got {self.iou_thresholds}"
-            )
+            raise MetricsInputError(f"iou_thresholds must be ascending values in [0, 1], got {self.iou_thresholds}")
         recalls = np.asarray(self.recall_thresholds, dtype=np.float64)
         if recalls.ndim != 1 or recalls.size == 0 or np.any(np.diff(recalls) < 0):
             raise MetricsInputError("recall_thresholds must be a non-empty ascending sequence")
         areas = np.asarray(self.area_ranges, dtype=np.float64)
         if areas.ndim != 2 or areas.shape[1] != 2 or areas.shape[0] == 0 or np.any(areas[:, 0] > areas[:, 1]):
-            raise MetricsInputError(
-                f"area_ranges must be (min, max) pairs with min <= max, got {self.area_ranges}"
-            )
+            raise MetricsInputError(f"area_ranges must be (min, max) pairs with min <= max, got {self.area_ranges}")
         dets = np.asarray(self.max_detections)
         if dets.ndim != 1 or dets.size == 0 or dets.dtype.kind not in "iu" or np.any(dets < 1):
             raise MetricsInputError(f"max_detections must be positive integers, got {self.max_detections}")
@@ -250,9 +242,7 @@ def _boxes_xywh(boxes: Any, name: str, count: int, box_format: BoxFormat) -> npt
     if array.shape[0] != count:
         raise MetricsInputError(f"{name} has {array.shape[0]} rows, but there are {count} labels")
     if box_format == "xyxy":
-        array = np.column_stack(
-            [array[:, 0], array[:, 1], array[:, 2] - array[:, 0], array[:, 3] - array[:, 1]]
-        )
+        array = np.column_stack([array[:, 0], array[:, 1], array[:, 2] - array[:, 0], array[:, 3] - array[:, 1]])
     elif box_format != "xywh":
         raise MetricsInputError(f"box_format must be 'xywh' or 'xyxy', got {box_format!r}")
     if np.any(array[:, 2:] < 0):
@@ -297,16 +287,10 @@ class DetectionGroundTruth:
         self.label = as_int_array(label, "label", minimum=0)
         count = check_same_length(sample=self.sample, label=self.label)
         self.boxes = _boxes_xywh(boxes, "boxes", count, box_format)
-        self.num_samples = int(
-            num_samples if num_samples is not None else (self.sample.max() + 1 if count else 0)
-        )
-        self.num_labels = int(
-            num_labels if num_labels is not None else (self.label.max() + 1 if count else 0)
-        )
+        self.num_samples = int(num_samples if num_samples is not None else (self.sample.max() + 1 if count else 0))
+        self.num_labels = int(num_labels if num_labels is not None else (self.label.max() + 1 if count else 0))
         if count and int(self.sample.max()) >= self.num_samples:
-            raise MetricsInputError(
-                f"sample index {int(self.sample.max())} is outside num_samples={self.num_samples}"
-            )
+            raise MetricsInputError(f"sample index {int(self.sample.max())} is outside num_samples={self.num_samples}")
         if count and int(self.label.max()) >= self.num_labels:
             raise MetricsInputError(f"label {int(self.label.max())} is outside num_labels={self.num_labels}")
         self.iscrowd = self._flags(iscrowd, "iscrowd", count)
@@ -329,9 +313,7 @@ class DetectionGroundTruth:
             return np.zeros(count, dtype=bool)
         array = np.asarray(value)
         if array.shape != (count,) or array.dtype.kind not in "biu":
-            raise MetricsInputError(
-                f"{name} must be {count} booleans, got shape {array.shape} of {array.dtype}"
-            )
+            raise MetricsInputError(f"{name} must be {count} booleans, got shape {array.shape} of {array.dtype}")
         return array.astype(bool)
 
     def counted(self, params: CocoParams) -> npt.NDArray[np.bool_]:
@@ -380,10 +362,11 @@ class DetectionMatches:
         self.matched_gt = matched_gt
         self.rank = rank
         self._order = order
-        self._label_ptr = np.searchsorted(label[order], np.arange(ground_truth.num_labels + 1)).astype(
-            np.int64
-        )
+        self._label_ptr = np.searchsorted(label[order], np.arange(ground_truth.num_labels + 1)).astype(np.int64)
         self._gt_counted = ground_truth.counted(params)
+        # Index of the smallest max-detections limit that keeps each detection (rank < limit).
+        limits = np.asarray(params.max_detections, dtype=np.int64)
+        self._first_limit = np.searchsorted(limits, rank, side="right").astype(np.int64)
 
     def evaluate(self, slices: Any = None, *, keep_curves: bool = False) -> CocoResults:
         """Aggregate the matches into COCO metrics for each slice.
@@ -408,12 +391,9 @@ class DetectionMatches:
         n_a = len(params.area_ranges)
         n_m = len(params.max_detections)
         n_r = len(params.recall_thresholds)
-        max_dets = np.asarray(params.max_detections, dtype=np.int64)
-        precision_m = np.array([n_m - 1], dtype=np.int64)
-        mean_precision = np.empty((n_s, n_t, n_k, n_a, 1))
+        mean_precision = np.empty((n_s, n_t, n_k, n_a))
         recall = np.empty((n_s, n_t, n_k, n_a, n_m))
-        full_shape = (n_s, n_t, n_r, n_k, n_a, 1) if keep_curves else (0, 0, 0, 0, 0, 0)
-        full = np.empty(full_shape)
+        full = np.empty((n_s, n_t, n_r, n_k, n_a) if keep_curves else (0, 0, 0, 0, 0))
         from assay.metrics._coco_kernels import accumulate_slices  # numba loads on first use
 
         accumulate_slices(
@@ -423,35 +403,31 @@ class DetectionMatches:
             self._order,
             self._label_ptr,
             self.sample,
-            self.rank,
+            self._first_limit,
             self.status,
             gt.sample,
             gt.label,
             self._gt_counted,
             np.asarray(params.recall_thresholds, dtype=np.float64),
-            max_dets,
-            precision_m,
+            n_m,
             mean_precision,
             recall,
             full,
             keep_curves,
         )
-        stats = _summarize(params, mean_precision[..., 0], recall)
-        mean_precision = mean_precision[..., 0]
+        stats = _summarize(params, mean_precision, recall)
         mean_precision[mean_precision < 0] = np.nan
         recall[recall < 0] = np.nan
         return CocoResults(
             stats=stats,
             mean_precision=mean_precision,
             recall=recall,
-            precision=full[..., 0] if keep_curves else None,
+            precision=full if keep_curves else None,
             num_samples=slice_set.sizes(),
             params=params,
         )
 
-    def operating_points(
-        self, members: npt.ArrayLike | None = None, *, iou_threshold: float = 0.5
-    ) -> OperatingPoints:
+    def operating_points(self, members: npt.ArrayLike | None = None, *, iou_threshold: float = 0.5) -> OperatingPoints:
         """Find, per label, the score threshold that maximises F1 on one slice (all areas).
 
         Precision and recall are evaluated after each distinct score (detections with equal scores enter
@@ -474,9 +450,7 @@ class DetectionMatches:
             member = np.zeros(gt.num_samples, dtype=bool)
             member[SliceSet.from_indices([members], gt.num_samples).indices] = True
         n_k = gt.num_labels
-        positives = np.bincount(gt.label[member[gt.sample] & self._gt_counted[:, 0]], minlength=n_k).astype(
-            float
-        )
+        positives = np.bincount(gt.label[member[gt.sample] & self._gt_counted[:, 0]], minlength=n_k).astype(float)
         order = self._order[member[self.sample[self._order]]]
         status = self.status[order, 0, t]
         keep = status != _status.STATUS_IGNORED
@@ -597,8 +571,7 @@ def match_detections(
     dt_boxes = _boxes_xywh(boxes, "boxes", count, box_format)
     if count and int(dt_sample.max()) >= gt.num_samples:
         raise MetricsInputError(
-            f"detection sample index {int(dt_sample.max())} is outside the ground truth's "
-            f"{gt.num_samples} samples"
+            f"detection sample index {int(dt_sample.max())} is outside the ground truth's {gt.num_samples} samples"
         )
     if count and int(dt_label.max()) >= gt.num_labels:
         raise MetricsInputError(

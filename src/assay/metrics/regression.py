@@ -168,9 +168,7 @@ def rank(values: npt.ArrayLike) -> npt.NDArray[np.float64]:
     v = as_float_array(values, "values")
     order = np.argsort(v, kind="stable")
     sorted_values = v[order]
-    starts = (
-        np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]]) if v.size else np.zeros(0, int)
-    )
+    starts = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]]) if v.size else np.zeros(0, int)
     ends = np.r_[starts[1:], v.size]
     average = (starts + ends + 1) / 2.0
     ranks = np.empty(v.size)
