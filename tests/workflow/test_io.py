@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -83,6 +84,12 @@ def test_parquet_bytes(frame):
     assert isinstance(data, bytes)
     back = dataframe_from_parquet(io.BytesIO(data))
     assert back["sample"][1] == Image("s3://b.png")
+
+
+def test_array_cells_become_lists():
+    frame = pd.DataFrame({"embedding": [np.array([0.5, 1.5]), np.array([2.0, 3.0])]})
+    back = dataframe_from_csv(io.StringIO(dataframe_to_csv(frame, index=False)))
+    assert list(back["embedding"]) == [[0.5, 1.5], [2.0, 3.0]]
 
 
 def test_keypoints_points_survive_csv():

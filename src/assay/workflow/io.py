@@ -4,7 +4,8 @@ Cells holding data objects (annotations, test samples...), lists or dicts are wr
 as the same objects: every JSON object carrying a known ``data_type`` tag becomes that data object again.
 
 Example:
-    >>> import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+    >>> import numpy as np
+import pandas as pd  # type: ignore[import-untyped,unused-ignore]
     >>> from assay.workflow.annotation import BoundingBox
     >>> df = pd.DataFrame({"box": [BoundingBox((0, 0), (2, 1))]})
     >>> dataframe_from_csv(io.StringIO(dataframe_to_csv(df, index=False)))["box"][0] == df["box"][0]
@@ -19,6 +20,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
 from assay.workflow._datatypes import DataObject, revive, to_plain
@@ -38,7 +40,7 @@ def _text_or_object(series: pd.Series) -> bool:
 
 
 def _needs_json(value: Any) -> bool:
-    return isinstance(value, DataObject | list | tuple | Mapping)
+    return isinstance(value, DataObject | list | tuple | Mapping | np.ndarray)
 
 
 def _encode_cell(value: Any) -> Any:
