@@ -77,9 +77,7 @@ def best_time(function: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=1_000_000)
     parser.add_argument("--classes", type=int, default=1000)
     parser.add_argument("--slices", type=int, default=100)
@@ -104,9 +102,7 @@ def main() -> int:
 
     t_sklearn, sk = best_time(lambda: sklearn_per_slice(y_true, y_pred, slices, c), 1)
     t_numpy, npy = best_time(lambda: numpy_per_slice(y_true, y_pred, slices, c), args.repeat)
-    t_assay, (counts, per_class, macro) = best_time(
-        lambda: assay_all_slices(y_true, y_pred, slices, c), args.repeat
-    )
+    t_assay, (counts, per_class, macro) = best_time(lambda: assay_all_slices(y_true, y_pred, slices, c), args.repeat)
     slice_set = SliceSet.from_indices(slices, n)
     t_engine, _ = best_time(
         lambda: scores_from_counts(classification_counts_by_slice(y_true, y_pred, slice_set, num_classes=c)),
@@ -127,9 +123,7 @@ def main() -> int:
         tp, fp, fn, tn, p, r, f, mp, mr, mf = npy[s]
         same_counts = all(
             np.array_equal(a, b)
-            for a, b in zip(
-                (tp, fp, fn, tn), (counts.tp[s], counts.fp[s], counts.fn[s], counts.tn[s]), strict=True
-            )
+            for a, b in zip((tp, fp, fn, tn), (counts.tp[s], counts.fp[s], counts.fn[s], counts.tn[s]), strict=True)
         )
         sk_p, sk_r, sk_f, sk_support, sk_mp, sk_mr, sk_mf = sk[s]
         close = (
@@ -148,9 +142,7 @@ def main() -> int:
         return "reached" if ok else "NOT reached"
 
     print("\ntargets:")
-    print(
-        f"  >= 50x faster than scikit-learn: {t_sklearn / t_assay:.1f}x  {verdict(t_sklearn / t_assay >= 50)}"
-    )
+    print(f"  >= 50x faster than scikit-learn: {t_sklearn / t_assay:.1f}x  {verdict(t_sklearn / t_assay >= 50)}")
     print(f"  faster than the numpy loop:      {t_numpy / t_assay:.1f}x  {verdict(t_numpy > t_assay)}")
     return 1 if failures else 0
 

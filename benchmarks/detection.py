@@ -57,9 +57,7 @@ class Detections:
     scores: np.ndarray
 
 
-def make_ground_truth(
-    rng: np.random.Generator, n_images: int, n_labels: int, per_image: float
-) -> GroundTruth:
+def make_ground_truth(rng: np.random.Generator, n_images: int, n_labels: int, per_image: float) -> GroundTruth:
     frequency = 1.0 / np.arange(1, n_labels + 1)  # Zipf-like: label 0 is 80x more common than label 79
     frequency /= frequency.sum()
     counts = rng.poisson(per_image, n_images)
@@ -215,9 +213,7 @@ def hotcoco_run(
                 out.append(np.array(evaluator.stats))
             else:
                 result = evaluator.slice_by(named)
-                out.extend(
-                    np.array([result[f"s{i}"][key] for key in HOTCOCO_KEYS]) for i in range(len(slices))
-                )
+                out.extend(np.array([result[f"s{i}"][key] for key in HOTCOCO_KEYS]) for i in range(len(slices)))
         return out
 
     return quiet(run)
@@ -259,28 +255,21 @@ def max_difference(a: list[np.ndarray], b: list[np.ndarray]) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--images", type=int, default=5000)
     parser.add_argument("--labels", type=int, default=80)
     parser.add_argument("--slices", type=int, default=100)
     parser.add_argument("--slice-fraction", type=float, default=0.10)
     parser.add_argument("--models", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3, help="timing runs of the fast tools (best kept)")
-    parser.add_argument(
-        "--reference-slices", type=int, default=3, help="pycocotools slices per model, scenario 3"
-    )
+    parser.add_argument("--reference-slices", type=int, default=3, help="pycocotools slices per model, scenario 3")
     parser.add_argument("--skip-pycocotools-slices", action="store_true", help="no pycocotools in scenario 2")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
     rng = np.random.default_rng(args.seed)
     gt = make_ground_truth(rng, args.images, args.labels, 7.0)
-    models = [
-        make_detections(rng, gt, args.images, args.labels, 20.0, q)
-        for q in np.linspace(0.6, 1.4, args.models)
-    ]
+    models = [make_detections(rng, gt, args.images, args.labels, 20.0, q) for q in np.linspace(0.6, 1.4, args.models)]
     dataset = coco_dataset(gt, args.images, args.labels)
     slice_masks = rng.random((args.slices, args.images)) < args.slice_fraction
     slices = [np.flatnonzero(mask) for mask in slice_masks]
@@ -380,9 +369,7 @@ def main() -> int:
         return "reached" if ok else "NOT reached"
 
     ratio = 1 / whole
-    print(
-        f"  whole set within 1.5x of hotcoco:           assay/hotcoco = {ratio:.2f}  {verdict(ratio <= 1.5)}"
-    )
+    print(f"  whole set within 1.5x of hotcoco:           assay/hotcoco = {ratio:.2f}  {verdict(ratio <= 1.5)}")
     print(f"  slices >= 2x faster than hotcoco slice_by:   {sliced_hot:.1f}x  {verdict(sliced_hot >= 2)}")
     print(f"  slices >= 20x faster than faster-coco-eval:  {sliced_fce:.1f}x  {verdict(sliced_fce >= 20)}")
     print(f"  ({', '.join(COCO_STAT_NAMES)} compared)")

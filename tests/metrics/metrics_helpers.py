@@ -66,9 +66,7 @@ class CocoData:
     dt_scores: np.ndarray
 
 
-def random_coco(
-    seed: int, n_images: int = 6, n_labels: int = 3, gt_rate: float = 3, dt_rate: float = 5
-) -> CocoData:
+def random_coco(seed: int, n_images: int = 6, n_labels: int = 3, gt_rate: float = 3, dt_rate: float = 5) -> CocoData:
     """Boxes on a coarse grid (so IoUs tie and hit thresholds exactly), scores from few values (ties)."""
     rng = np.random.default_rng(seed)
     n_gt = rng.poisson(gt_rate, n_images)

@@ -65,9 +65,7 @@ def test_twelve_numbers_and_arrays_equal_pycocotools(seed, n_images, n_labels):
     result = ours(data).evaluate(keep_curves=True)
     np.testing.assert_allclose(result.stats[0], reference["stats"], rtol=0, atol=TOLERANCE)
     np.testing.assert_allclose(result.precision[0], reference["precision"][..., -1], rtol=0, atol=TOLERANCE)
-    np.testing.assert_allclose(
-        np.nan_to_num(result.recall[0], nan=-1.0), reference["recall"], rtol=0, atol=TOLERANCE
-    )
+    np.testing.assert_allclose(np.nan_to_num(result.recall[0], nan=-1.0), reference["recall"], rtol=0, atol=TOLERANCE)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -160,9 +158,7 @@ def test_no_detections_gives_zero_where_ground_truth_exists():
     # recall are 0 wherever a label has counted ground truth, -1 where no area range has any.
     data = random_coco(5, n_images=5)
     data.gt_crowd[:] = False
-    gt = DetectionGroundTruth(
-        data.gt_sample, data.gt_label, data.gt_boxes, num_samples=5, num_labels=data.n_labels
-    )
+    gt = DetectionGroundTruth(data.gt_sample, data.gt_label, data.gt_boxes, num_samples=5, num_labels=data.n_labels)
     result = match_detections(gt, [], [], np.zeros((0, 4)), []).evaluate()
     areas = data.gt_boxes[:, 2] * data.gt_boxes[:, 3]
     has = [np.any((areas >= lo) & (areas <= hi)) for lo, hi in CocoParams().area_ranges]
@@ -271,9 +267,7 @@ def test_operating_points_maximise_f1_by_brute_force():
                 score_threshold=np.where(np.arange(data.n_labels) == k, points.threshold[k], np.inf),
                 by_label=True,
             )
-            assert 2 * tp[:, k].sum() / (
-                2 * tp[:, k].sum() + fp[:, k].sum() + fn[:, k].sum()
-            ) == pytest.approx(best)
+            assert 2 * tp[:, k].sum() / (2 * tp[:, k].sum() + fp[:, k].sum() + fn[:, k].sum()) == pytest.approx(best)
 
 
 def test_sample_counts_add_up_to_matches_per_sample():

@@ -46,9 +46,7 @@ def test_below_threshold_is_unmatched():
 
 def test_inferences_on_ignored_ground_truths_are_dropped_even_several():
     ignored = box(50, 50)
-    result = match_inferences(
-        [box(0, 0)], [scored(50, 50, 0.9), scored(51, 50, 0.8)], ignored_ground_truths=[ignored]
-    )
+    result = match_inferences([box(0, 0)], [scored(50, 50, 0.9), scored(51, 50, 0.8)], ignored_ground_truths=[ignored])
     assert result.matched == [] and result.unmatched_inf == []
     assert len(result.unmatched_gt) == 1
 
@@ -78,9 +76,7 @@ def test_required_match_fields_partition_both_sides():
     assert result.matched == [] and result.unmatched_gt == [gt] and len(result.unmatched_inf) == 1
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"), [({"mode": "coco"}, "mode"), ({"iou_threshold": 1.5}, "iou_threshold")]
-)
+@pytest.mark.parametrize(("kwargs", "message"), [({"mode": "coco"}, "mode"), ({"iou_threshold": 1.5}, "iou_threshold")])
 def test_bad_options_are_refused(kwargs, message):
     with pytest.raises(MetricsInputError, match=message):
         match_inferences([], [], **kwargs)

@@ -105,9 +105,7 @@ def test_importing_the_library_does_not_load_numba():
         "import sys, assay; before = 'numba' in sys.modules; "
         "import assay.metrics; print(before, 'numba' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
 
 
