@@ -315,6 +315,14 @@ class TestClassRules:
             class Mutable(GroundTruth):
                 x: int
 
+    def test_slots_are_refused(self):
+        @dataclass(frozen=True, slots=True)
+        class Slotted(GroundTruth):
+            x: int
+
+        with pytest.raises(TypeError, match="__slots__"):
+            Slotted(1)
+
     def test_field_named_data_type_is_refused(self):
         @dataclass(frozen=True)
         class Tagged(GroundTruth):

@@ -642,6 +642,9 @@ def _prepare(cls: type[DataObject]) -> _Plan:  # noqa: C901 - the steps read bes
     params = cls.__dict__.get("__dataclass_params__")
     if params is not None and not params.frozen:
         raise TypeError(f"{cls.__name__} must be a frozen dataclass: declare it with @dataclass(frozen=True)")
+    if "__slots__" in cls.__dict__:
+        # Fields live in the instance dict next to the extras; slot descriptors would hide them.
+        raise TypeError(f"{cls.__name__}: data types cannot use __slots__ (declare it without slots=True)")
     hints = _resolve_hints(cls)
     validate = getattr(cls, "__assay_validate__", None)
     if validate is not None:
