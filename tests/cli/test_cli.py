@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from tests.server.conftest import TestClient, free_port
+from tests.server.support import TestClient, free_port
 from typer.testing import CliRunner
 
 from assay.cli import app

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
-from tests.server.conftest import TestClient
+from tests.server.support import TestClient
 
 import assay.server.app as server_app
 from assay.client.base import Transport

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.server.conftest import LiveServer, free_port, mock_transport
+from tests.server.support import LiveServer, free_port, mock_transport
 
 from assay.client.base import Transport
 from assay.client.http import HttpTransport
