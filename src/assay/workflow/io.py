@@ -4,8 +4,7 @@ Cells holding data objects (annotations, test samples...), lists or dicts are wr
 as the same objects: every JSON object carrying a known ``data_type`` tag becomes that data object again.
 
 Example:
-    >>> import numpy as np
-import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+    >>> import pandas as pd
     >>> from assay.workflow.annotation import BoundingBox
     >>> df = pd.DataFrame({"box": [BoundingBox((0, 0), (2, 1))]})
     >>> dataframe_from_csv(io.StringIO(dataframe_to_csv(df, index=False)))["box"][0] == df["box"][0]
