@@ -140,7 +140,7 @@ class Repository:
             return cast(ColumnElement[bool], column == any_(bindparam(None, list(values), type_=ARRAY(column.type))))
         return cast(ColumnElement[bool], column.in_(values))
 
-    def _insert_many(self, table: Table, rows: Sequence[Dict], *, skip_existing: Sequence[str] = ()) -> None:
+    def _insert_many(self, table: Table, rows: Sequence[Dict], *, on_conflict: str | None = None) -> None:
         """Insert rows in bulk, JSON columns encoded here in one pass.
 
         SQLite gets the driver's executemany and PostgreSQL a ``COPY``: both skip SQLAlchemy's per-row
@@ -151,7 +151,8 @@ class Repository:
         Args:
             table: The table; every row has the same keys, all column names.
             rows: The rows.
-            skip_existing: Columns of a unique key; rows whose key exists are skipped, not an error.
+            on_conflict: What follows ``ON CONFLICT`` for rows whose unique key exists, e.g.
+                ``(workflow_id, key) DO NOTHING``.
         """
         if not rows:
             return
@@ -168,24 +169,24 @@ class Repository:
                 for row in chunk
             ]
             if self._dialect == "postgresql":
-                self._copy(table.name, quoted, params, skip_existing)
+                self._copy(table.name, quoted, params, on_conflict)
                 continue
             sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" for _ in columns)})'
-            if skip_existing:
-                sql += f" ON CONFLICT ({', '.join(skip_existing)}) DO NOTHING"
+            if on_conflict:
+                sql += f" ON CONFLICT {on_conflict}"
             self.session.connection().exec_driver_sql(sql, params)
         if self._dialect == "postgresql" and len(rows) >= _ANALYZE_AFTER:
             # The planner's statistics would otherwise wait for autovacuum, and the queries that follow a big
             # ingest (remaining samples, results) would be planned for a table of a few rows.
             self.session.connection().exec_driver_sql(f'ANALYZE "{table.name}"')
 
-    def _copy(self, table: str, quoted: str, params: list[tuple[Any, ...]], skip_existing: Sequence[str]) -> None:
+    def _copy(self, table: str, quoted: str, params: list[tuple[Any, ...]], on_conflict: str | None) -> None:
         """``COPY`` rows into a PostgreSQL table, through a staging table when existing keys are skipped."""
         driver = self.session.connection().connection.driver_connection
         assert driver is not None
         with driver.cursor() as cursor:
             target = table
-            if skip_existing:
+            if on_conflict:
                 # COPY cannot skip conflicts, so rows land in a temporary table and move with ON CONFLICT.
                 target = f"assay_staging_{table}"
                 cursor.execute(
@@ -196,10 +197,9 @@ class Repository:
             with cursor.copy(f'COPY "{target}" ({quoted}) FROM STDIN') as copy:
                 for row in params:
                     copy.write_row(row)
-            if skip_existing:
+            if on_conflict:
                 cursor.execute(
-                    f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM "{target}" '
-                    f"ON CONFLICT ({', '.join(skip_existing)}) DO NOTHING"
+                    f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM "{target}" ON CONFLICT {on_conflict}'
                 )
 
     def _workflow_names(self) -> dict[int, str]:
@@ -268,6 +268,10 @@ class Repository:
         """
         if keys is None:
             keys = [codec.sample_key(sample) for sample, _ in samples]
+        if self._dialect == "postgresql":
+            return self._upsert_samples_postgres(workflow_id, samples, keys)
+        # SQLite runs one writer at a time (writes BEGIN IMMEDIATE), so reading, merging in Python and writing
+        # back cannot lose a concurrent update.
         ids: dict[str, int] = {}
         for start in range(0, len(samples), CHUNK):
             chunk_keys = keys[start : start + CHUNK]
@@ -294,7 +298,7 @@ class Repository:
                 else:
                     ids[key] = found[0]
             if new_rows:
-                self._insert_many(_sample, new_rows, skip_existing=["workflow_id", "key"])
+                self._insert_many(_sample, new_rows, on_conflict="(workflow_id, key) DO NOTHING")
                 new_keys = [row["key"] for row in new_rows]
                 for row in self.session.execute(
                     select(_sample.c.id, _sample.c.key).where(
@@ -307,6 +311,32 @@ class Repository:
                     update(_sample).where(_sample.c.id == bindparam("sample_id")).values(metadata=bindparam("merged")),
                     merges,
                 )
+        return [ids[key] for key in keys]
+
+    def _upsert_samples_postgres(self, workflow_id: int, samples: Sequence[SampleIn], keys: Sequence[str]) -> list[int]:
+        # Concurrent writers on PostgreSQL would race between reading a sample's metadata and writing the
+        # merge back; the upsert merges under the row's lock instead, and leaves unchanged rows alone.
+        self._insert_many(
+            _sample,
+            [
+                {"workflow_id": workflow_id, "key": key, "data": sample, "metadata": metadata}
+                for key, (sample, metadata) in zip(keys, samples, strict=True)
+            ],
+            on_conflict=(
+                "(workflow_id, key) DO UPDATE SET metadata = COALESCE(test_sample.metadata, '{}'::jsonb) "
+                "|| EXCLUDED.metadata WHERE EXCLUDED.metadata IS NOT NULL AND "
+                "(COALESCE(test_sample.metadata, '{}'::jsonb) || EXCLUDED.metadata) "
+                "IS DISTINCT FROM test_sample.metadata"
+            ),
+        )
+        ids: dict[str, int] = {}
+        for chunk in _chunks(keys):
+            for row in self.session.execute(
+                select(_sample.c.id, _sample.c.key).where(
+                    _sample.c.workflow_id == workflow_id, self._in(_sample.c.key, chunk)
+                )
+            ):
+                ids[row.key] = row.id
         return [ids[key] for key in keys]
 
     def find_samples(self, workflow_id: int, samples: Sequence[Dict]) -> list[int | None]:
