@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from assay.errors import InputValidationError
@@ -149,7 +150,7 @@ class Evaluator(ABC):
 
     configurations: list[EvaluatorConfiguration]
 
-    def __init__(self, configurations: list[EvaluatorConfiguration] | None = None) -> None:
+    def __init__(self, configurations: Sequence[EvaluatorConfiguration] | None = None) -> None:
         if configurations is not None:
             configurations = list(configurations)
             if not configurations:
