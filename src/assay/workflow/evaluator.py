@@ -14,8 +14,8 @@ A metric field may say which direction is better; the web app uses it to colour 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from assay.errors import InputValidationError
