@@ -140,7 +140,9 @@ class Repository:
             return cast(ColumnElement[bool], column == any_(bindparam(None, list(values), type_=ARRAY(column.type))))
         return cast(ColumnElement[bool], column.in_(values))
 
-    def _insert_many(self, table: Table, rows: Sequence[Dict], *, on_conflict: str | None = None) -> None:
+    def _insert_many(
+        self, table: Table, rows: Sequence[Dict], *, on_conflict: str | None = None, returning: str | None = None
+    ) -> list[tuple[Any, ...]]:
         """Insert rows in bulk, JSON columns encoded here in one pass.
 
         SQLite gets the driver's executemany and PostgreSQL a ``COPY``: both skip SQLAlchemy's per-row
@@ -153,9 +155,14 @@ class Repository:
             rows: The rows.
             on_conflict: What follows ``ON CONFLICT`` for rows whose unique key exists, e.g.
                 ``(workflow_id, key) DO NOTHING``.
+            returning: Columns to return of the rows inserted or updated (PostgreSQL only).
+
+        Returns:
+            The ``returning`` columns of the rows written, on PostgreSQL when asked for; else nothing.
         """
+        returned: list[tuple[Any, ...]] = []
         if not rows:
-            return
+            return returned
         columns = list(rows[0])
         is_json = [isinstance(table.c[name].type, JSON) for name in columns]
         dumps = codec.dumps
@@ -169,7 +176,7 @@ class Repository:
                 for row in chunk
             ]
             if self._dialect == "postgresql":
-                self._copy(table.name, quoted, params, on_conflict)
+                returned.extend(self._copy(table.name, quoted, params, on_conflict, returning))
                 continue
             sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" for _ in columns)})'
             if on_conflict:
@@ -179,8 +186,11 @@ class Repository:
             # The planner's statistics would otherwise wait for autovacuum, and the queries that follow a big
             # ingest (remaining samples, results) would be planned for a table of a few rows.
             self.session.connection().exec_driver_sql(f'ANALYZE "{table.name}"')
+        return returned
 
-    def _copy(self, table: str, quoted: str, params: list[tuple[Any, ...]], on_conflict: str | None) -> None:
+    def _copy(
+        self, table: str, quoted: str, params: list[tuple[Any, ...]], on_conflict: str | None, returning: str | None
+    ) -> list[tuple[Any, ...]]:
         """``COPY`` rows into a PostgreSQL table, through a staging table when existing keys are skipped."""
         driver = self.session.connection().connection.driver_connection
         assert driver is not None
@@ -200,7 +210,11 @@ class Repository:
             if on_conflict:
                 cursor.execute(
                     f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM "{target}" ON CONFLICT {on_conflict}'
+                    + (f" RETURNING {returning}" if returning else "")
                 )
+                if returning:
+                    return list(cursor.fetchall())
+        return []
 
     def _workflow_names(self) -> dict[int, str]:
         return {row.id: row.name for row in self.session.execute(select(Workflow.id, Workflow.name))}
@@ -316,7 +330,7 @@ class Repository:
     def _upsert_samples_postgres(self, workflow_id: int, samples: Sequence[SampleIn], keys: Sequence[str]) -> list[int]:
         # Concurrent writers on PostgreSQL would race between reading a sample's metadata and writing the
         # merge back; the upsert merges under the row's lock instead, and leaves unchanged rows alone.
-        self._insert_many(
+        written = self._insert_many(
             _sample,
             [
                 {"workflow_id": workflow_id, "key": key, "data": sample, "metadata": metadata}
@@ -328,9 +342,11 @@ class Repository:
                 "(COALESCE(test_sample.metadata, '{}'::jsonb) || EXCLUDED.metadata) "
                 "IS DISTINCT FROM test_sample.metadata"
             ),
+            returning="key, id",
         )
-        ids: dict[str, int] = {}
-        for chunk in _chunks(keys):
+        # Only rows that were inserted or changed come back; the others are looked up.
+        ids: dict[str, int] = {str(row[0]): int(row[1]) for row in written}
+        for chunk in _chunks([key for key in keys if key not in ids]):
             for row in self.session.execute(
                 select(_sample.c.id, _sample.c.key).where(
                     _sample.c.workflow_id == workflow_id, self._in(_sample.c.key, chunk)
