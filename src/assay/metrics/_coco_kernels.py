@@ -9,6 +9,8 @@ the reference is deterministic.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba as nb
 import numpy as np
 import numpy.typing as npt
@@ -274,21 +276,28 @@ def accumulate_slices(  # noqa: PLR0913
 def count_slices(  # noqa: PLR0913
     slice_ptr: npt.NDArray[np.int64],
     slice_idx: npt.NDArray[np.int64],
-    y_true: npt.NDArray[np.int64],
-    y_pred: npt.NDArray[np.int64],
-    n_classes: int,
+    packed: npt.NDArray[np.integer[Any]],
+    shift: int,
+    mask: int,
     true_count: npt.NDArray[np.int64],
     pred_count: npt.NDArray[np.int64],
     tp_count: npt.NDArray[np.int64],
 ) -> None:
-    """Count, per slice and class, the true labels, the predicted labels and the correct predictions."""
+    """Count, per slice and class, the true labels, the predicted labels and the correct predictions.
+
+    Each sample's pair is packed in one integer (``true << shift | predicted``) so that a member costs one
+    gather, and the correct-prediction count is added without a branch: both halve the time of a pass
+    that memory traffic and mispredicted branches would otherwise dominate.
+    """
     n_s = slice_ptr.shape[0] - 1
     for s in range(n_s):
+        row_true = true_count[s]
+        row_pred = pred_count[s]
+        row_tp = tp_count[s]
         for p in range(slice_ptr[s], slice_ptr[s + 1]):
-            i = slice_idx[p]
-            yt = y_true[i]
-            yp = y_pred[i]
-            true_count[s, yt] += 1
-            pred_count[s, yp] += 1
-            if yt == yp:
-                tp_count[s, yt] += 1
+            value = packed[slice_idx[p]]
+            yt = value >> shift
+            yp = value & mask
+            row_true[yt] += 1
+            row_pred[yp] += 1
+            row_tp[yt] += yt == yp

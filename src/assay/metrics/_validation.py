@@ -42,7 +42,7 @@ def as_int_array(value: Any, name: str, *, ndim: int = 1, minimum: int | None = 
     if raw.dtype.kind == "f":
         if not np.all(np.isfinite(raw)) or not np.all(raw == np.round(raw)):
             raise MetricsInputError(f"{name} must hold integers, got non-integral floats")
-    array = raw.astype(np.int64)
+    array = raw.astype(np.int64, copy=False)
     if array.ndim != ndim:
         raise MetricsInputError(f"{name} must have {ndim} dimension(s), got shape {array.shape}")
     if minimum is not None and array.size and int(array.min()) < minimum:

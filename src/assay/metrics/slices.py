@@ -73,12 +73,17 @@ def classification_counts_by_slice(
         raise MetricsInputError(f"num_classes={num_classes}, but a label {seen - 1} was found")
     slice_set = SliceSet.coerce(slices, n)
     s = len(slice_set)
+    # One packed integer per sample: a 32-bit word while classes fit in 15 bits, else 64 bits.
+    shift = 16 if c < 2**15 else 32
+    packed = (t << shift) | p
+    if shift == 16:
+        packed = packed.astype(np.int32)
     true_count = np.zeros((s, c), dtype=np.int64)
     pred_count = np.zeros((s, c), dtype=np.int64)
     tp = np.zeros((s, c), dtype=np.int64)
     from assay.metrics._coco_kernels import count_slices  # numba loads on first use
 
-    count_slices(slice_set.indptr, slice_set.indices, t, p, c, true_count, pred_count, tp)
+    count_slices(slice_set.indptr, slice_set.indices, packed, shift, (1 << shift) - 1, true_count, pred_count, tp)
     sizes = slice_set.sizes()[:, None]
     return ClassCounts(tp=tp, fp=pred_count - tp, fn=true_count - tp, tn=sizes - true_count - pred_count + tp)
 
