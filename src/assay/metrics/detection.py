@@ -374,7 +374,8 @@ class DetectionMatches:
         Args:
             slices: ``None`` for one slice of every sample, a :class:`~assay.metrics.slices.SliceSet`, a
                 ``(slices, num_samples)`` boolean matrix, or a list of sample-index lists.
-            keep_curves: Also return the full interpolated precision at every recall threshold.
+            keep_curves: Also return the full interpolated precision at every recall threshold (memory:
+                slices x IoU thresholds x recall thresholds x labels x area ranges floats).
 
         Returns:
             The :class:`CocoResults` of every slice, in the order given.
