@@ -14,6 +14,7 @@ from assay.metrics import (
     bootstrap_ci,
     paired_bootstrap_ci,
     paired_permutation_test,
+    statistics,
 )
 
 
@@ -121,3 +122,23 @@ def test_paired_interval_is_narrower_than_the_unpaired_spread():
 def test_bad_input_is_refused(call, message):
     with pytest.raises(MetricsInputError, match=message):
         call()
+
+
+def test_results_do_not_depend_on_the_memory_block_size(monkeypatch):
+    rng = np.random.default_rng(6)
+    a, b = rng.normal(0.2, 1, 40), rng.normal(0, 1, 40)
+    whole = (
+        bootstrap_ci(a, n_resamples=300, seed=2),
+        paired_bootstrap_ci(a, b, n_resamples=300, seed=2),
+        paired_permutation_test(a, b, n_resamples=300, seed=2),
+        paired_permutation_test(a[:9], b[:9], n_resamples=600),
+    )
+    monkeypatch.setattr(statistics, "_BLOCK_ELEMENTS", 100)
+    blocked = (
+        bootstrap_ci(a, n_resamples=300, seed=2),
+        paired_bootstrap_ci(a, b, n_resamples=300, seed=2),
+        paired_permutation_test(a, b, n_resamples=300, seed=2),
+        paired_permutation_test(a[:9], b[:9], n_resamples=600),
+    )
+    assert blocked == whole
+    assert whole[3].exact

@@ -16,7 +16,6 @@ call gives the same answer.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -36,6 +35,9 @@ __all__ = [
 ]
 
 Statistic = Callable[[npt.NDArray[Any]], float]
+
+_BLOCK_ELEMENTS = 4_000_000
+"""Largest number of resampled values held at once (32 MB of float64)."""
 
 
 @dataclass(frozen=True)
@@ -103,14 +105,19 @@ def _resampled_statistics(
     """Statistic of the first array minus that of the second (if any) on each bootstrap resample."""
     n = arrays[0].shape[0]
     rng = np.random.default_rng(seed)
-    indices = rng.integers(0, n, size=(n_resamples, n))
-    if statistic is None and all(a.ndim == 1 for a in arrays):
-        # The mean needs no Python loop over resamples.
-        values = [a[indices].mean(axis=1) for a in arrays]
-    else:
-        stat = statistic or _mean
-        values = [np.array([stat(a[idx]) for idx in indices]) for a in arrays]
-    return np.asarray(values[0] - values[1] if len(values) == 2 else values[0], dtype=np.float64)
+    vectorised = statistic is None and all(a.ndim == 1 for a in arrays)
+    stat = statistic or _mean
+    values = np.empty((len(arrays), n_resamples))
+    # Resamples are drawn in blocks so that memory stays bounded for large test cases.
+    block = max(1, _BLOCK_ELEMENTS // n)
+    for start in range(0, n_resamples, block):
+        indices = rng.integers(0, n, size=(min(block, n_resamples - start), n))
+        for j, a in enumerate(arrays):
+            if vectorised:
+                values[j, start : start + indices.shape[0]] = a[indices].mean(axis=1)
+            else:
+                values[j, start : start + indices.shape[0]] = [stat(a[idx]) for idx in indices]
+    return np.asarray(values[0] - values[1] if len(arrays) == 2 else values[0], dtype=np.float64)
 
 
 def bootstrap_ci(
@@ -245,22 +252,29 @@ def paired_permutation_test(
     stat = statistic or _mean
     observed = float(stat(a) - stat(b))
     exact = n < 63 and 2**n <= n_resamples
-    if exact:
-        swaps = np.array(list(itertools.product([False, True], repeat=n)), dtype=bool).reshape(-1, n)
-    else:
-        swaps = np.random.default_rng(seed).random((n_resamples, n)) < 0.5
+    total_patterns = 2**n if exact else n_resamples
+    rng = np.random.default_rng(seed)
     extra = (slice(None),) + (None,) * (a.ndim - 1)
-    if statistic is None and a.ndim == 1:
-        diff = a - b
-        null = np.where(swaps, -diff, diff).mean(axis=1)
-    else:
-        null = np.empty(swaps.shape[0])
-        for i, swap in enumerate(swaps):
-            mask = swap[extra]
-            null[i] = stat(np.where(mask, b, a)) - stat(np.where(mask, a, b))
+    diff = a - b
+    null = np.empty(total_patterns)
+    block = max(1, _BLOCK_ELEMENTS // n)
+    for start in range(0, total_patterns, block):
+        count = min(block, total_patterns - start)
+        if exact:
+            # Row i of the enumeration swaps pair j when bit (n - 1 - j) of i is set.
+            codes = np.arange(start, start + count, dtype=np.int64)[:, None]
+            swaps = ((codes >> np.arange(n - 1, -1, -1, dtype=np.int64)) & 1).astype(bool)
+        else:
+            swaps = rng.random((count, n)) < 0.5
+        if statistic is None and a.ndim == 1:
+            null[start : start + count] = np.where(swaps, -diff, diff).mean(axis=1)
+        else:
+            for i, swap in enumerate(swaps):
+                mask = swap[extra]
+                null[start + i] = stat(np.where(mask, b, a)) - stat(np.where(mask, a, b))
     adjustment = 0 if exact else 1
     gamma = abs(np.finfo(np.float64).eps * 100 * observed)
-    total = swaps.shape[0] + adjustment
+    total = total_patterns + adjustment
     p_less = (np.count_nonzero(null <= observed + gamma) + adjustment) / total
     p_greater = (np.count_nonzero(null >= observed - gamma) + adjustment) / total
     if alternative == "less":
