@@ -330,3 +330,14 @@ def test_slices_refer_to_the_ground_truth_samples():
         matches.evaluate(np.ones((2, 5), dtype=bool))
     with pytest.raises(MetricsInputError, match="outside"):
         matches.evaluate([[0, 9]])
+
+
+def test_pr_curve_reads_the_kept_curves():
+    data = random_coco(15, n_images=8)
+    result = ours(data).evaluate([[0, 1, 2], list(range(8))], keep_curves=True)
+    recall_points, precision = result.pr_curve(1, 0, iou_threshold=0.75)
+    assert recall_points.tolist() == list(CocoParams().recall_thresholds)
+    np.testing.assert_array_equal(precision, result.precision[1, 5, :, 0, 0])
+    assert np.all(np.diff(precision[precision > -1]) <= 0)  # interpolated precision never rises with recall
+    with pytest.raises(MetricsInputError, match="keep_curves"):
+        ours(data).evaluate().pr_curve(0, 0)

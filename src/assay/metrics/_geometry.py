@@ -177,6 +177,15 @@ def iou_matrix(a: Sequence[Any], b: Sequence[Any]) -> npt.NDArray[np.float64]:
 
     Raises:
         MetricsInputError: If an item is neither a box nor a polygon.
+
+    Example:
+        >>> from dataclasses import dataclass
+        >>> @dataclass(frozen=True)
+        ... class Box:
+        ...     top_left: tuple[float, float]
+        ...     bottom_right: tuple[float, float]
+        >>> iou_matrix([Box((0, 0), (2, 2))], [Box((0, 0), (2, 2)), Box((1, 0), (3, 2))]).round(4).tolist()
+        [[1.0, 0.3333]]
     """
     if all(_is_box(x) for x in a) and all(_is_box(x) for x in b):
         corners_a = np.array([_box_corners(x) for x in a], dtype=np.float64).reshape(-1, 4)

@@ -223,6 +223,30 @@ class CocoResults:
                 return np.asarray(np.mean(per_t, axis=1), dtype=np.float64)
         return np.asarray(per_t[:, _threshold_index(self.params, iou_threshold), :], dtype=np.float64)
 
+    def pr_curve(
+        self, index: int, label: int, *, iou_threshold: float = 0.5, area_range: int = 0
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Return the interpolated precision-recall curve of one slice and label, for plotting.
+
+        Args:
+            index: Slice index.
+            label: Label index.
+            iou_threshold: One of the evaluated IoU thresholds.
+            area_range: Index into ``params.area_ranges`` (0 is "all").
+
+        Returns:
+            ``(recall_thresholds, precision)``; precision is -1 everywhere when the slice has no counted
+            ground truth of that label.
+
+        Raises:
+            MetricsInputError: If the curves were not kept or the threshold was not evaluated.
+        """
+        if self.precision is None:
+            raise MetricsInputError("precision curves were not kept; call evaluate(..., keep_curves=True)")
+        t = _threshold_index(self.params, iou_threshold)
+        recall_points = np.asarray(self.params.recall_thresholds, dtype=np.float64)
+        return recall_points, np.asarray(self.precision[index, t, :, label, area_range], dtype=np.float64)
+
 
 def _threshold_index(params: CocoParams, iou_threshold: float) -> int:
     hits = np.flatnonzero(np.isclose(np.asarray(params.iou_thresholds), iou_threshold, rtol=0, atol=1e-12))
