@@ -27,9 +27,7 @@ def test_fresh_database_is_migrated_on_first_use(empty_database_url: str) -> Non
     engine = create_store_engine(empty_database_url)
     try:
         assert current_revision(engine) == head_revision()
-        assert {"workflow", "test_sample", "test_case_sample", "api_token"} <= set(
-            inspect(engine).get_table_names()
-        )
+        assert {"workflow", "test_sample", "test_case_sample", "api_token"} <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
 
@@ -86,3 +84,17 @@ def test_foreign_tables_without_revision_are_refused(empty_database_url: str) ->
         engine.dispose()
     with pytest.raises(SchemaOutdatedError, match="someone_elses"):
         Service.from_url(empty_database_url)
+
+
+def test_processes_opening_a_fresh_database_together_migrate_it_once(empty_database_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_close(_: int) -> str:
+        service = Service.from_url(empty_database_url)
+        try:
+            return service.create_token("racer")[0].name
+        finally:
+            service.close()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        assert list(pool.map(open_and_close, range(3))) == ["racer"] * 3

@@ -12,13 +12,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
 
 from assay.errors import SchemaOutdatedError
-from assay.store.engine import create_store_engine, redact_url
+from assay.store.engine import WRITE_OPTION, create_store_engine, redact_url
 
 __all__ = ["ensure_schema", "head_revision", "current_revision", "upgrade", "upgrade_engine"]
 
 logger = logging.getLogger(__name__)
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+
+#: The PostgreSQL advisory lock taken while migrating ("assay" in ASCII).
+_MIGRATION_LOCK = 0x6173736179
 
 
 def _config(connection: Connection | None = None) -> Config:
@@ -44,8 +47,15 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_engine(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database behind an engine to ``revision`` (the newest by default)."""
-    with engine.begin() as connection:
+    """Migrate the database behind an engine to ``revision`` (the newest by default).
+
+    The migration runs in one transaction that holds the database's write lock (SQLite) or an advisory lock
+    (PostgreSQL), so processes that open a fresh database at the same time migrate it once: the others
+    wait, then find it at the revision they wanted.
+    """
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
         command.upgrade(_config(connection), revision)
 
 
