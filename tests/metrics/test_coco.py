@@ -341,3 +341,19 @@ def test_pr_curve_reads_the_kept_curves():
     assert np.all(np.diff(precision[precision > -1]) <= 0)  # interpolated precision never rises with recall
     with pytest.raises(MetricsInputError, match="keep_curves"):
         ours(data).evaluate().pr_curve(0, 0)
+
+
+def test_matched_ground_truth_of_each_detection_is_consistent_with_its_status():
+    data = random_coco(16, n_images=8, dt_rate=8)
+    matches = ours(data)
+    for t in range(len(CocoParams().iou_thresholds)):
+        matched = matches.matched_gt[:, t]
+        status = matches.status[:, 0, t]
+        assert np.all(matched[status == 0] == -1)  # false positives match nothing
+        hit = matched >= 0
+        assert np.all(data.gt_sample[matched[hit]] == data.dt_sample[hit])
+        assert np.all(data.gt_label[matched[hit]] == data.dt_label[hit])
+        true_positive = status == 1
+        # A counted ground truth is matched at most once per threshold.
+        assert np.unique(matched[true_positive]).size == np.count_nonzero(true_positive)
+        assert not np.any(data.gt_crowd[matched[true_positive]])

@@ -618,7 +618,7 @@ def match_detections(
     n_t = len(params.iou_thresholds)
     n_a = len(params.area_ranges)
     status = np.empty((count, n_a, n_t), dtype=np.int8)
-    matched = np.empty((count, n_t), dtype=np.int64)
+    matched = np.full((count, n_t), -1, dtype=np.int64)
     rank = np.empty(count, dtype=np.int64)
     max_det = int(params.max_detections[-1])
     from assay.metrics._coco_kernels import match_groups  # numba loads on first use
