@@ -419,7 +419,7 @@ class DetectionMatches:
         mean_precision = np.empty((n_s, n_t, n_k, n_a))
         recall = np.empty((n_s, n_t, n_k, n_a, n_m))
         full = np.empty((n_s, n_t, n_r, n_k, n_a) if keep_curves else (0, 0, 0, 0, 0))
-        from assay.metrics._coco_kernels import accumulate_slices  # numba loads on first use
+        from assay.metrics._kernels import accumulate_slices  # numba loads on first use
 
         accumulate_slices(
             slice_set.indptr,
@@ -621,7 +621,7 @@ def match_detections(
     matched = np.full((count, n_t), -1, dtype=np.int64)
     rank = np.empty(count, dtype=np.int64)
     max_det = int(params.max_detections[-1])
-    from assay.metrics._coco_kernels import match_groups  # numba loads on first use
+    from assay.metrics._kernels import match_groups  # numba loads on first use
 
     match_groups(
         dt_sorted.astype(np.int64),

@@ -81,7 +81,7 @@ def classification_counts_by_slice(
     true_count = np.zeros((s, c), dtype=np.int64)
     pred_count = np.zeros((s, c), dtype=np.int64)
     tp = np.zeros((s, c), dtype=np.int64)
-    from assay.metrics._coco_kernels import count_slices  # numba loads on first use
+    from assay.metrics._kernels import count_slices  # numba loads on first use
 
     count_slices(slice_set.indptr, slice_set.indices, packed, shift, (1 << shift) - 1, true_count, pred_count, tp)
     sizes = slice_set.sizes()[:, None]

@@ -1,4 +1,4 @@
-"""Compiled loops of the COCO-style detection engine.
+"""Compiled loops of the detection and per-slice engines.
 
 Greedy matching is sequential per (sample, label) group and the precision envelope is sequential per
 curve, so neither vectorises in numpy; numba compiles these loops once (cached on disk). The
