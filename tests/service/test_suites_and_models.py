@@ -118,3 +118,9 @@ def test_workflows_register_and_keep_the_latest_schema(service: Service) -> None
     latest = service.register_workflow("B", {"v": 2})
     assert latest.schema_ == {"v": 2}
     assert [(w.name, w.schema_) for w in service.list_workflows()] == [("A", {"v": 1}), ("B", {"v": 2})]
+
+
+def test_model_metadata_json_cannot_hold_is_refused(service: Service, workflow: str) -> None:
+    with pytest.raises(InputValidationError, match="JSON"):
+        service.create_model(workflow, "m", metadata={"layers": {1, 2}})
+    assert service.list_models() == []

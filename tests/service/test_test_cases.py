@@ -270,3 +270,10 @@ def test_every_version_keeps_exactly_its_samples(service: Service, edits: list[d
         assert [(r.test_sample["locator"], r.ground_truth) for r in samples] == [
             (image(sample)["locator"], {"truth": truth}) for sample, truth in entries
         ]
+
+
+def test_values_json_cannot_hold_are_refused(service: Service, workflow: str) -> None:
+    case = service.create_test_case(workflow, "cars")
+    with pytest.raises(InputValidationError, match="JSON"):
+        service.edit_test_case(case.id, add=[row(0, ground_truth={"too_big": 2**70})])
+    assert service.load_test_case("cars").version == 0

@@ -14,6 +14,8 @@ from typing import Any
 
 import orjson
 
+from assay.errors import InputValidationError
+
 __all__ = ["dumps", "loads", "sample_key", "canonical"]
 
 _FLOAT_TAG = "$assay:float"
@@ -53,7 +55,14 @@ def _untag_nonfinite(value: Any) -> Any:
 
 
 def _encode(value: Any, option: int) -> bytes:
-    encoded = orjson.dumps(value, option=option)
+    try:
+        encoded = orjson.dumps(value, option=option)
+    except orjson.JSONEncodeError as exc:
+        raise InputValidationError(
+            f"a value cannot be stored as JSON ({exc}); data objects hold strings, numbers, booleans, None, "
+            "lists and dicts with string keys",
+            reason=str(exc),
+        ) from exc
     if b"null" in encoded and _has_nonfinite(value):
         encoded = orjson.dumps(_tag_nonfinite(value), option=option)
     return encoded
@@ -67,6 +76,9 @@ def dumps(value: Any) -> str:
 
     Returns:
         The JSON text.
+
+    Raises:
+        InputValidationError: the value holds something JSON cannot (a set, an object, a huge integer).
     """
     return _encode(value, 0).decode()
 

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import sessionmaker
 
-from assay.errors import RemoteError
+from assay.errors import AssayError, RemoteError
 from assay.store.engine import WRITE_OPTION, create_store_engine, redact_url
 from assay.store.migrate import ensure_schema
 from assay.store.repository import Repository
@@ -93,18 +93,43 @@ class Store:
         try:
             with gc_paused(), self._writer() as session, session.begin():
                 yield Repository(session)
-        except IntegrityError as exc:
-            # The checks before each write name the usual conflicts; this is the last line, for races.
-            raise RemoteError(
-                f"the store refused the write ({type(exc.orig).__name__}); it was rolled back, nothing was "
-                "written. Retry, or reload what you edited: another client may have changed it.",
-            ) from exc
+        except StatementError as exc:
+            translated = self._translate(exc)
+            if translated is None:
+                raise
+            raise translated from exc
 
     @contextmanager
     def read(self) -> Iterator[Repository]:
         """A transaction that only reads."""
-        with gc_paused(), self._reader() as session, session.begin():
-            yield Repository(session)
+        try:
+            with gc_paused(), self._reader() as session, session.begin():
+                yield Repository(session)
+        except StatementError as exc:
+            translated = self._translate(exc)
+            if translated is None:
+                raise
+            raise translated from exc
+
+    def _translate(self, exc: StatementError) -> AssayError | None:
+        """The Assay error for a failed statement (the transaction was rolled back); None: a bug to show."""
+        if isinstance(exc.orig, AssayError):
+            # Raised by the JSON codec while SQLAlchemy bound a parameter.
+            return exc.orig
+        if isinstance(exc, IntegrityError):
+            # The checks before each write name the usual conflicts; this is the last line, for races.
+            return RemoteError(
+                f"the store refused the write ({type(exc.orig).__name__}); it was rolled back, nothing was "
+                "written. Retry, or reload what you edited: another client may have changed it."
+            )
+        if isinstance(exc, OperationalError):
+            # Locked too long, disk full, server gone: the database failed, not the request.
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+            return RemoteError(
+                f"the database {self.url} failed ({reason}); nothing was written, retry when it is available",
+                url=self.url,
+            )
+        return None
 
     def close(self) -> None:
         """Close every connection of the engine."""
