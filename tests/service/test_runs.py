@@ -255,3 +255,29 @@ def test_a_crashed_run_keeps_what_was_uploaded(service: Service, bench: Bench) -
     assert [m.metrics for m in results.test_case_metrics] == [{"m": 1}]
     with pytest.raises(NotFoundError):
         service.mark_test_run_crashed(run.id + 1000, "x")
+
+
+def test_a_run_killed_half_way_and_run_again_stores_everything_once(service: Service, bench: Bench) -> None:
+    def attempt(crash_after: int | None) -> None:
+        run = service.create_or_retrieve_test_run(bench.model_id, bench.suite.id, "Evaluator")
+        remaining = service.load_remaining_test_samples(run.id)
+        for done, sample in enumerate(remaining):
+            if crash_after is not None and done == crash_after:
+                service.mark_test_run_crashed(run.id, "killed")
+                return
+            service.upload_inferences(bench.model_id, [(sample.test_sample, inference(0))])
+        for case in (bench.a, bench.b):
+            rows = [
+                records.SampleMetricsRow(test_sample=r.test_sample, metrics={"ok": True}, test_case_id=case.id)
+                for r in service.load_inferences(bench.model_id, case.id)
+            ]
+            service.upload_test_sample_metrics(run.id, None, rows)
+        service.upload_test_suite_metrics(run.id, None, {"done": True})
+
+    attempt(crash_after=2)
+    attempt(crash_after=None)
+    attempt(crash_after=None)
+    assert all(len(service.load_inferences(bench.model_id, c.id)) == c.n_samples for c in (bench.a, bench.b))
+    [results] = service.load_results(bench.model_id, bench.suite.id)
+    assert len(results.test_sample_metrics) == bench.a.n_samples + bench.b.n_samples
+    assert results.test_run.completed == [None]
