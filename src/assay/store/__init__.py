@@ -11,10 +11,10 @@ from assay.store.migrate import head_revision, upgrade
 from assay.store.repository import TOKEN_PREFIX, Repository
 
 __all__ = [
-    "TOKEN_PREFIX",
     "BlobStore",
     "Repository",
     "Store",
+    "TOKEN_PREFIX",
     "assay_home",
     "default_database_url",
     "head_revision",

@@ -16,7 +16,12 @@ import orjson
 
 from assay.errors import InputValidationError
 
-__all__ = ["dumps", "loads", "sample_key", "canonical"]
+__all__ = [
+    "canonical",
+    "dumps",
+    "loads",
+    "sample_key",
+]
 
 _FLOAT_TAG = "$assay:float"
 _FLOAT_TAG_BYTES = b'"$assay:float"'

@@ -14,7 +14,13 @@ from sqlalchemy.pool import NullPool
 from assay.errors import InputValidationError
 from assay.store import codec
 
-__all__ = ["assay_home", "create_store_engine", "default_database_url", "redact_url", "WRITE_OPTION"]
+__all__ = [
+    "WRITE_OPTION",
+    "assay_home",
+    "create_store_engine",
+    "default_database_url",
+    "redact_url",
+]
 
 #: Execution option that makes a SQLite transaction take the write lock when it begins.
 WRITE_OPTION = "assay_write"

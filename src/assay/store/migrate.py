@@ -14,7 +14,13 @@ from sqlalchemy import Connection, Engine, inspect
 from assay.errors import SchemaOutdatedError
 from assay.store.engine import WRITE_OPTION, create_store_engine, redact_url
 
-__all__ = ["ensure_schema", "head_revision", "current_revision", "upgrade", "upgrade_engine"]
+__all__ = [
+    "current_revision",
+    "ensure_schema",
+    "head_revision",
+    "upgrade",
+    "upgrade_engine",
+]
 
 logger = logging.getLogger(__name__)
 

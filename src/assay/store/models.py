@@ -36,7 +36,9 @@ __all__ = [
     "Base",
     "CaseMetrics",
     "Inference",
+    "JsonDocument",
     "Model",
+    "NAMING_CONVENTION",
     "RunConfiguration",
     "SampleMetrics",
     "SuiteMetrics",
@@ -50,8 +52,6 @@ __all__ = [
     "TestSuiteVersion",
     "UTCDateTime",
     "Workflow",
-    "JsonDocument",
-    "NAMING_CONVENTION",
     "utcnow",
 ]
 

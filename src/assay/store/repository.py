@@ -62,7 +62,13 @@ from assay.store.models import (
     utcnow,
 )
 
-__all__ = ["CHUNK", "Repository", "TOKEN_PREFIX", "SampleIn", "hash_token"]
+__all__ = [
+    "CHUNK",
+    "Repository",
+    "SampleIn",
+    "TOKEN_PREFIX",
+    "hash_token",
+]
 
 #: How many keys or ids one ``IN (...)`` lookup carries, and how many rows one executemany writes.
 CHUNK = 1000
