@@ -170,17 +170,17 @@ class Repository:
         if not rows:
             return returned
         columns = list(rows[0])
-        is_json = [isinstance(table.c[name].type, JSON) for name in columns]
+        json_at = [index for index, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
         dumps = codec.dumps
         quoted = ", ".join(f'"{name}"' for name in columns)
         for chunk in _chunks(rows, 10 * CHUNK):
-            params = [
-                tuple(
-                    dumps(value) if json and value is not None else value
-                    for value, json in zip(row.values(), is_json, strict=True)
-                )
-                for row in chunk
-            ]
+            params: list[tuple[Any, ...]] = []
+            for row in chunk:
+                values = list(row.values())
+                for index in json_at:
+                    if values[index] is not None:
+                        values[index] = dumps(values[index])
+                params.append(tuple(values))
             if self._dialect == "postgresql":
                 returned.extend(self._copy(table.name, quoted, params, on_conflict, returning))
                 continue
@@ -291,8 +291,10 @@ class Repository:
         if self._dialect == "postgresql":
             return self._upsert_samples_postgres(workflow_id, samples, keys)
         # SQLite runs one writer at a time (writes BEGIN IMMEDIATE), so reading, merging in Python and writing
-        # back cannot lose a concurrent update.
+        # back cannot lose a concurrent update, and new rows can take ids after the largest one without asking
+        # the database for them afterwards.
         ids: dict[str, int] = {}
+        next_id = int(self.session.scalar(select(func.coalesce(func.max(_sample.c.id), 0))) or 0) + 1
         for start in range(0, len(samples), CHUNK):
             chunk_keys = keys[start : start + CHUNK]
             chunk = samples[start : start + CHUNK]
@@ -309,7 +311,11 @@ class Repository:
             for key, (sample, metadata) in zip(chunk_keys, chunk, strict=True):
                 found = stored.get(key)
                 if found is None:
-                    new_rows.append({"workflow_id": workflow_id, "key": key, "data": sample, "metadata": metadata})
+                    new_rows.append(
+                        {"id": next_id, "workflow_id": workflow_id, "key": key, "data": sample, "metadata": metadata}
+                    )
+                    ids[key] = next_id
+                    next_id += 1
                 elif metadata:
                     merged = {**(found[1] or {}), **metadata}
                     if merged != found[1]:
@@ -317,15 +323,7 @@ class Repository:
                     ids[key] = found[0]
                 else:
                     ids[key] = found[0]
-            if new_rows:
-                self._insert_many(_sample, new_rows, on_conflict="(workflow_id, key) DO NOTHING")
-                new_keys = [row["key"] for row in new_rows]
-                for row in self.session.execute(
-                    select(_sample.c.id, _sample.c.key).where(
-                        _sample.c.workflow_id == workflow_id, self._in(_sample.c.key, new_keys)
-                    )
-                ):
-                    ids[row.key] = row.id
+            self._insert_many(_sample, new_rows)
             if merges:
                 self.session.execute(
                     update(_sample).where(_sample.c.id == bindparam("sample_id")).values(metadata=bindparam("merged")),
