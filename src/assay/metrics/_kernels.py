@@ -67,6 +67,16 @@ def match_groups(  # noqa: PLR0913
                 for a in range(n_a):
                     for t in range(n_t):
                         status[d, a, t] = STATUS_EXCLUDED
+        if n_g == 0:
+            # No ground truth in the group: every detection is a false positive, or ignored where its
+            # area is outside the range; no IoU and no matching needed.
+            for j in range(n_d):
+                d = dt_sorted[d0 + j]
+                for a in range(n_a):
+                    outside = dt_area[d] < area_ranges[a, 0] or dt_area[d] > area_ranges[a, 1]
+                    for t in range(n_t):
+                        status[d, a, t] = STATUS_IGNORED if outside else STATUS_FP
+            continue
         # Same expression and operation order as the reference bounding-box IoU.
         for j in range(n_d):
             d = dt_sorted[d0 + j]

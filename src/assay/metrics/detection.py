@@ -647,7 +647,9 @@ def match_detections(
     # dt_sorted is already ordered that way and both sorts are stable.
     kept = dt_sorted[rank[dt_sorted] < max_det]
     kept = kept[np.argsort(-dt_scores[kept], kind="stable")]
-    order = kept[np.argsort(dt_label[kept], kind="stable")].astype(np.int64)
+    # A 16-bit key lets numpy use its linear-time radix sort.
+    label_key = dt_label[kept].astype(np.int16) if gt.num_labels <= np.iinfo(np.int16).max else dt_label[kept]
+    order = kept[np.argsort(label_key, kind="stable")].astype(np.int64)
     return DetectionMatches(gt, params, dt_sample, dt_label, dt_scores, status, matched, rank, order)
 
 
