@@ -42,9 +42,7 @@ _TEST_SAMPLE_CATEGORY = "TEST_SAMPLE/"
 
 def _name(kind: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InputValidationError(
-            f"{kind} name must be a non-empty string, got {value!r}", field=kind, value=value
-        )
+        raise InputValidationError(f"{kind} name must be a non-empty string, got {value!r}", field=kind, value=value)
     return value
 
 
@@ -55,17 +53,14 @@ def _tags(tags: Sequence[str] | None) -> list[str] | None:
         raise InputValidationError(f"tags must be a list of strings, got the string {tags!r}", field="tags")
     for tag in tags:
         if not isinstance(tag, str) or not tag.strip():
-            raise InputValidationError(
-                f"tags must be non-empty strings, got {tag!r}", field="tags", value=tag
-            )
+            raise InputValidationError(f"tags must be non-empty strings, got {tag!r}", field="tags", value=tag)
     return list(tags)
 
 
 def _check_sample(test_sample: Any, where: str) -> JsonDict:
     if not isinstance(test_sample, dict):
         raise InputValidationError(
-            f"{where}: a test sample must be the dict of DataObject._to_dict(), "
-            f"got {type(test_sample).__name__}",
+            f"{where}: a test sample must be the dict of DataObject._to_dict(), got {type(test_sample).__name__}",
             field="test_sample",
         )
     data_type = test_sample.get("data_type")
@@ -81,15 +76,11 @@ def _check_sample(test_sample: Any, where: str) -> JsonDict:
 
 def _check_dict(value: Any, field: str, where: str) -> JsonDict | None:
     if value is not None and not isinstance(value, dict):
-        raise InputValidationError(
-            f"{where}: {field} must be a dict or None, got {type(value).__name__}", field=field
-        )
+        raise InputValidationError(f"{where}: {field} must be a dict or None, got {type(value).__name__}", field=field)
     return value
 
 
-def _check_rows(
-    rows: Sequence[SampleRow], where: str
-) -> list[tuple[JsonDict, JsonDict | None, JsonDict | None]]:
+def _check_rows(rows: Sequence[SampleRow], where: str) -> list[tuple[JsonDict, JsonDict | None, JsonDict | None]]:
     checked = []
     for row in rows:
         sample = _check_sample(row.test_sample, where)
@@ -185,9 +176,7 @@ class Service:
             assert workflow_id is not None
             return TestCaseRecord.model_validate(repo.create_test_case(workflow_id, name, description or ""))
 
-    def load_test_case(
-        self, name: str, version: int | None = None, workflow: str | None = None
-    ) -> TestCaseRecord:
+    def load_test_case(self, name: str, version: int | None = None, workflow: str | None = None) -> TestCaseRecord:
         """Load a version of a test case (the latest when ``version`` is None).
 
         Raises:
@@ -224,9 +213,7 @@ class Service:
             added = _check_rows(add or [], where)
             removed = [_check_sample(sample, where) for sample in remove or []]
             return TestCaseRecord.model_validate(
-                repo.edit_test_case(
-                    test_case_id, description=description, reset=reset, add=added, remove=removed
-                )
+                repo.edit_test_case(test_case_id, description=description, reset=reset, add=added, remove=removed)
             )
 
     def load_test_case_samples(
@@ -251,7 +238,6 @@ class Service:
         """
         _name("workflow", workflow)
         seen: set[str] = set()
-        checked = []
         for item in items:
             _name("test case", item.name)
             if item.name in seen:
@@ -260,27 +246,24 @@ class Service:
                     name=item.name,
                 )
             seen.add(item.name)
-            checked.append((item.name, _check_rows(item.samples, f"test case {item.name!r}")))
         results: list[InitManyResult] = []
         with self._store.write() as repo:
+            # Checked inside the transaction, which holds the garbage collector while many rows are about.
+            checked = [(item.name, _check_rows(item.samples, f"test case {item.name!r}")) for item in items]
             workflow_id = repo.workflow_id(workflow, create=True)
             assert workflow_id is not None
             for name, rows in checked:
                 if repo.case_exists(name):
                     current = repo.load_test_case(name, None, workflow)
                     if reset:
-                        edited = repo.edit_test_case(
-                            current["id"], description=None, reset=True, add=rows, remove=[]
-                        )
+                        edited = repo.edit_test_case(current["id"], description=None, reset=True, add=rows, remove=[])
                         results.append(self._init_result(edited, "edited"))
                     else:
                         results.append(self._init_result(current, "loaded"))
                     continue
                 created = repo.create_test_case(workflow_id, name, "")
                 if rows:
-                    created = repo.edit_test_case(
-                        created["id"], description=None, reset=False, add=rows, remove=[]
-                    )
+                    created = repo.edit_test_case(created["id"], description=None, reset=False, add=rows, remove=[])
                 results.append(self._init_result(created, "created"))
         return results
 
@@ -322,14 +305,10 @@ class Service:
         with self._store.write() as repo:
             workflow_id = repo.workflow_id(workflow, create=True)
             assert workflow_id is not None
-            row = repo.create_test_suite(
-                workflow_id, name, description or "", test_case_ids or [], checked_tags
-            )
+            row = repo.create_test_suite(workflow_id, name, description or "", test_case_ids or [], checked_tags)
             return TestSuiteRecord.model_validate(row)
 
-    def load_test_suite(
-        self, name: str, version: int | None = None, workflow: str | None = None
-    ) -> TestSuiteRecord:
+    def load_test_suite(self, name: str, version: int | None = None, workflow: str | None = None) -> TestSuiteRecord:
         """Load a version of a test suite (the latest when ``version`` is None).
 
         Raises:
@@ -365,15 +344,11 @@ class Service:
             )
             return TestSuiteRecord.model_validate(row)
 
-    def list_test_suites(
-        self, workflow: str | None = None, tags: list[str] | None = None
-    ) -> list[TestSuiteRecord]:
+    def list_test_suites(self, workflow: str | None = None, tags: list[str] | None = None) -> list[TestSuiteRecord]:
         """The latest version of every suite (of a workflow; carrying all ``tags``), by creation."""
         checked_tags = _tags(tags)
         with self._store.read() as repo:
-            return [
-                TestSuiteRecord.model_validate(row) for row in repo.list_test_suites(workflow, checked_tags)
-            ]
+            return [TestSuiteRecord.model_validate(row) for row in repo.list_test_suites(workflow, checked_tags)]
 
     def list_test_suite_versions(self, name: str) -> list[TestSuiteRecord]:
         """Every version of a test suite, oldest first."""
@@ -402,9 +377,7 @@ class Service:
         with self._store.write() as repo:
             workflow_id = repo.workflow_id(workflow, create=True)
             assert workflow_id is not None
-            return ModelRecord.model_validate(
-                repo.create_model(workflow_id, name, metadata or {}, checked_tags)
-            )
+            return ModelRecord.model_validate(repo.create_model(workflow_id, name, metadata or {}, checked_tags))
 
     def load_model(self, name: str, workflow: str | None = None) -> ModelRecord:
         """Load a model by name.
@@ -455,8 +428,7 @@ class Service:
             display_name = _name("configuration display", configuration.display_name)
             if display_name in seen:
                 raise InputValidationError(
-                    f"configuration display name {display_name!r} is given twice; "
-                    "display names must be distinct",
+                    f"configuration display name {display_name!r} is given twice; display names must be distinct",
                     field="display_name",
                     value=display_name,
                 )
@@ -499,9 +471,7 @@ class Service:
                 sample = _check_sample(row[0], where)
                 inference = _check_dict(row[1], "inference", where)
                 if inference is None:
-                    raise InputValidationError(
-                        f"{where}: an inference must be a dict, got None", field="inference"
-                    )
+                    raise InputValidationError(f"{where}: an inference must be a dict, got None", field="inference")
                 checked.append((sample, inference))
             return repo.upload_inferences(model_id, checked, reset)
 
@@ -571,9 +541,7 @@ class Service:
                     test_run=_run_record(entry["test_run"]),
                     configuration=entry["configuration"],
                     test_suite_metrics=entry["test_suite_metrics"],
-                    test_case_metrics=[
-                        TestCaseMetricsRow.model_construct(**row) for row in entry["test_case_metrics"]
-                    ],
+                    test_case_metrics=[TestCaseMetricsRow.model_construct(**row) for row in entry["test_case_metrics"]],
                     test_sample_metrics=[
                         SampleMetricsRow.model_construct(**row) for row in entry["test_sample_metrics"]
                     ],
