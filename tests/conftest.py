@@ -67,16 +67,13 @@ class PostgresServer:
             log = self.root / "server.log"
             tail = log.read_text()[-2000:] if log.exists() else ""
             pytest.fail(
-                f"{' '.join(args[:2])} failed ({result.returncode}):\n"
-                f"{result.stdout}\n{result.stderr}\n{tail}",
+                f"{' '.join(args[:2])} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}\n{tail}",
                 pytrace=False,
             )
 
     def start(self) -> None:
         """Create the cluster and start the server; returns when it accepts connections."""
-        self._run(
-            self.initdb, "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"
-        )
+        self._run(self.initdb, "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
         options = " ".join(
             [
                 "-c listen_addresses=127.0.0.1",
@@ -116,9 +113,7 @@ class PostgresServer:
     def create_database(self, template: str | None = None) -> str:
         """Create a new database (a copy of ``template`` when given); returns its name."""
         name = f"assay_test_{next(self._names)}"
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
-        ) as c:
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
             c.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return name
 
