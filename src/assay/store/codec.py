@@ -51,7 +51,7 @@ def _tag_nonfinite(value: Any) -> Any:
 
 def _untag_nonfinite(value: Any) -> Any:
     if isinstance(value, dict):
-        if len(value) == 1 and _FLOAT_TAG in value:
+        if len(value) == 1 and value.get(_FLOAT_TAG) in _NAMES:
             return _NAMES[value[_FLOAT_TAG]]
         return {k: _untag_nonfinite(v) for k, v in value.items()}
     if isinstance(value, list):
