@@ -7,4 +7,8 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[$1]"
+if [ -n "${1:-}" ]; then
+  .venv/bin/python -m pip install --quiet -e ".[$1]"
+else
+  .venv/bin/python -m pip install --quiet -e .
+fi
