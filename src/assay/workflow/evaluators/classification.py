@@ -1,0 +1,440 @@
+"""Single-label classification, binary or multiclass: data types, the evaluator and its metrics.
+
+Declare a workflow with any test-sample type and the two types here::
+
+    from assay.workflow import Image, define_workflow
+    from assay.workflow.evaluators.classification import (
+        ClassificationEvaluator, ClassificationGroundTruth, ClassificationInference, ThresholdConfiguration,
+    )
+
+    _, TestCase, TestSuite, Model = define_workflow("Animals", Image, ClassificationGroundTruth,
+                                                    ClassificationInference)
+    test(model, suite, ClassificationEvaluator(configurations=[ThresholdConfiguration(None),
+                                                               ThresholdConfiguration(0.5)]))
+
+An inference lists a score per class (usually all of them; a class it does not list scores 0). The predicted
+class is the one of highest score (the first listed among equal scores); with a confidence threshold, a
+prediction whose score is below it is no prediction at all, which counts as wrong. A binary problem is a
+two-class problem: list both scores (``p`` and ``1 - p``) so that the threshold acts on the top score.
+
+The metrics agree with scikit-learn: precision, recall and F1 per class are one-vs-rest over the classes that
+occur as ground truth or as prediction in the test case (a missing prediction is of no class), macro and
+weighted averages are those of ``sklearn.metrics.precision_recall_fscore_support``, and a rate with a zero
+denominator is 0.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from assay.errors import InputValidationError
+from assay.metrics import (
+    ClassCounts,
+    average_precision,
+    class_counts,
+    precision_recall_curve,
+    roc_auc,
+    roc_curve,
+    scores_from_counts,
+)
+from assay.workflow.annotation import ClassificationLabel, ScoredClassificationLabel
+from assay.workflow.evaluator import (
+    Evaluator,
+    EvaluatorConfiguration,
+    MetricsTestCase,
+    MetricsTestSample,
+    MetricsTestSuite,
+)
+from assay.workflow.ground_truth import GroundTruth
+from assay.workflow.inference import Inference
+from assay.workflow.plot import ConfusionMatrix, Curve, CurvePlot, Plot
+
+if TYPE_CHECKING:
+    from assay.workflow.test_case import TestCase
+    from assay.workflow.test_sample import TestSample
+    from assay.workflow.test_suite import TestSuite
+
+__all__ = [
+    "ClassMetrics",
+    "ClassificationEvaluator",
+    "ClassificationGroundTruth",
+    "ClassificationInference",
+    "ClassificationSampleMetrics",
+    "ClassificationSuiteMetrics",
+    "ClassificationTestCaseMetrics",
+    "ThresholdConfiguration",
+    "predict",
+]
+
+NO_PREDICTION = "(no prediction)"
+"""Row and column name of missing predictions in the confusion matrix."""
+
+
+@dataclass(frozen=True)
+class ClassificationGroundTruth(GroundTruth):
+    """The true class of a sample.
+
+    Attributes:
+        classification: The class, e.g. ``ClassificationLabel("cat")``.
+    """
+
+    classification: ClassificationLabel
+
+
+@dataclass(frozen=True)
+class ClassificationInference(Inference):
+    """A model's scores for a sample, one :class:`ScoredClassificationLabel` per class it scores.
+
+    Attributes:
+        inferences: The scored classes, e.g. ``[ScoredClassificationLabel("cat", 0.7), ...]``.
+    """
+
+    inferences: list[ScoredClassificationLabel]
+
+
+@dataclass(frozen=True)
+class ThresholdConfiguration(EvaluatorConfiguration):
+    """The confidence a top score needs to count as a prediction; ``None`` predicts the top class always.
+
+    Example:
+        >>> ThresholdConfiguration(0.5).display_name(), ThresholdConfiguration(None).display_name()
+        ('Confidence Threshold: 0.5', 'Confidence Threshold: argmax')
+    """
+
+    threshold: float | None = None
+
+    def display_name(self) -> str:
+        """Name of the configuration in results."""
+        return f"Confidence Threshold: {'argmax' if self.threshold is None else self.threshold}"
+
+
+@dataclass(frozen=True)
+class ClassificationSampleMetrics(MetricsTestSample):
+    """Metrics of one sample.
+
+    Attributes:
+        predicted_label: The predicted class, or None when the top score is below the threshold.
+        predicted_score: The top score, or None when the inference scores nothing.
+        is_correct: The prediction is the true class.
+    """
+
+    predicted_label: str | None
+    predicted_score: float | None
+    is_correct: bool
+
+
+@dataclass(frozen=True)
+class ClassMetrics(MetricsTestCase):
+    """One-vs-rest metrics of one class within a test case.
+
+    Attributes:
+        label: The class.
+        n_samples: Samples of the class (support).
+        precision: ``TP / (TP + FP)``.
+        recall: ``TP / (TP + FN)``.
+        f1: ``2 TP / (2 TP + FP + FN)``.
+        fpr: ``FP / (FP + TN)``, lower is better.
+        roc_auc: Area under the one-vs-rest ROC curve of the class's scores; None unless the test case holds
+            samples of the class and of others.
+        average_precision: Average precision of the class's scores; None without samples of the class.
+    """
+
+    label: str
+    n_samples: int
+    precision: float
+    recall: float
+    f1: float
+    fpr: float = field(metadata={"higher_is_better": False})
+    roc_auc: float | None
+    average_precision: float | None
+
+
+@dataclass(frozen=True)
+class ClassificationTestCaseMetrics(MetricsTestCase):
+    """Aggregate metrics of one test case.
+
+    Attributes:
+        n_samples: Samples in the test case.
+        n_correct: Correctly predicted samples.
+        n_incorrect: Wrong or missing predictions, lower is better.
+        accuracy: ``n_correct / n_samples``.
+        macro_precision: Mean of the per-class precisions.
+        macro_recall: Mean of the per-class recalls.
+        macro_f1: Mean of the per-class F1 scores.
+        weighted_precision: Per-class precisions weighted by support.
+        weighted_recall: Per-class recalls weighted by support.
+        weighted_f1: Per-class F1 scores weighted by support.
+        per_class: One row per class seen as ground truth or prediction, sorted by name.
+    """
+
+    n_samples: int
+    n_correct: int
+    n_incorrect: int = field(metadata={"higher_is_better": False})
+    accuracy: float
+    macro_precision: float
+    macro_recall: float
+    macro_f1: float
+    weighted_precision: float
+    weighted_recall: float
+    weighted_f1: float
+    per_class: list[ClassMetrics]
+
+
+@dataclass(frozen=True)
+class ClassificationSuiteMetrics(MetricsTestSuite):
+    """Metrics across the test cases of a suite.
+
+    Attributes:
+        n_test_cases: Test cases evaluated.
+        mean_accuracy: Mean of the test-case accuracies.
+        mean_macro_f1: Mean of the test-case macro F1 scores.
+        variance_accuracy: Population variance of the test-case accuracies, lower is better.
+    """
+
+    n_test_cases: int
+    mean_accuracy: float
+    mean_macro_f1: float
+    variance_accuracy: float = field(metadata={"higher_is_better": False})
+
+
+def _inference_of(value: object) -> ClassificationInference:
+    if not isinstance(value, ClassificationInference):
+        raise InputValidationError(
+            f"ClassificationEvaluator needs ClassificationInference inferences, got {type(value).__name__}",
+            field="inference",
+        )
+    return value
+
+
+def _truth_of(value: object) -> str:
+    if not isinstance(value, ClassificationGroundTruth):
+        raise InputValidationError(
+            f"ClassificationEvaluator needs ClassificationGroundTruth ground truths, got {type(value).__name__}",
+            field="ground_truth",
+        )
+    return value.classification.label
+
+
+def predict(inference: ClassificationInference, threshold: float | None) -> tuple[str | None, float | None]:
+    """The predicted class and its score: the top-scored class, or no class below ``threshold``.
+
+    Args:
+        inference: The scored classes.
+        threshold: Minimum top score of a prediction; None for none.
+
+    Returns:
+        ``(label, score)``; ``label`` is None below the threshold, both are None for an empty inference.
+
+    Example:
+        >>> inference = ClassificationInference([ScoredClassificationLabel("cat", 0.3),
+        ...                                      ScoredClassificationLabel("dog", 0.7)])
+        >>> predict(inference, None), predict(inference, 0.8)
+        (('dog', 0.7), (None, 0.7))
+    """
+    if not inference.inferences:
+        return None, None
+    best = inference.inferences[0]
+    for candidate in inference.inferences[1:]:
+        if candidate.score > best.score:
+            best = candidate
+    if threshold is not None and best.score < threshold:
+        return None, best.score
+    return best.label, best.score
+
+
+def _threshold(configuration: EvaluatorConfiguration | None) -> float | None:
+    if configuration is None:
+        return None
+    if not isinstance(configuration, ThresholdConfiguration):
+        raise InputValidationError(
+            f"ClassificationEvaluator takes ThresholdConfiguration, got {type(configuration).__name__}",
+            field="configuration",
+        )
+    return configuration.threshold
+
+
+@dataclass(frozen=True)
+class _Case:
+    """A test case as arrays: class names, true and predicted indices, and the score matrix."""
+
+    labels: list[str]
+    y_true: np.ndarray
+    y_pred: np.ndarray  # len(labels) for a missing prediction
+    scores: np.ndarray  # (N, C), 0 where the inference does not score the class
+
+    @property
+    def counts(self) -> ClassCounts:
+        size = len(self.labels)
+        full = class_counts(self.y_true, self.y_pred, num_classes=size + 1)
+        return ClassCounts(tp=full.tp[:size], fp=full.fp[:size], fn=full.fn[:size], tn=full.tn[:size])
+
+
+def _case_arrays(truths: list[str], inferences: list[ClassificationInference], threshold: float | None) -> _Case:
+    predictions = [predict(inference, threshold)[0] for inference in inferences]
+    labels = sorted(set(truths) | {label for label in predictions if label is not None})
+    index = {label: i for i, label in enumerate(labels)}
+    scores = np.zeros((len(truths), len(labels)))
+    for row, inference in enumerate(inferences):
+        for scored in inference.inferences:
+            column = index.get(scored.label)
+            if column is not None:
+                scores[row, column] = scored.score
+    return _Case(
+        labels=labels,
+        y_true=np.array([index[label] for label in truths], dtype=np.int64),
+        y_pred=np.array([len(labels) if p is None else index[p] for p in predictions], dtype=np.int64),
+        scores=scores,
+    )
+
+
+def _rate(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+class ClassificationEvaluator(Evaluator):
+    """Accuracy, precision, recall and F1 (macro, weighted, per class), ROC AUC and AP per class.
+
+    Configurations are :class:`ThresholdConfiguration`; without any, the top class is always predicted.
+    Sample metrics are :class:`ClassificationSampleMetrics`, test-case metrics
+    :class:`ClassificationTestCaseMetrics`, suite metrics :class:`ClassificationSuiteMetrics`. Plots per test
+    case: the confusion matrix, and the one-vs-rest precision-recall and ROC curves of every class.
+
+    Example:
+        >>> evaluator = ClassificationEvaluator(configurations=[ThresholdConfiguration(None)])
+        >>> [c.display_name() for c in evaluator.configurations]
+        ['Confidence Threshold: argmax']
+    """
+
+    def compute_test_sample_metrics(
+        self,
+        test_case: TestCase,
+        inferences: list[tuple[TestSample, GroundTruth, Inference]],
+        configuration: EvaluatorConfiguration | None = None,
+    ) -> list[tuple[TestSample, MetricsTestSample]]:
+        """Predicted class, its score and whether it is right, for every sample."""
+        threshold = _threshold(configuration)
+        rows: list[tuple[TestSample, MetricsTestSample]] = []
+        for sample, truth, inference in inferences:
+            label, score = predict(_inference_of(inference), threshold)
+            rows.append(
+                (sample, ClassificationSampleMetrics(label, score, label is not None and label == _truth_of(truth)))
+            )
+        return rows
+
+    def _case(
+        self, inferences: list[tuple[TestSample, GroundTruth, Inference]], configuration: EvaluatorConfiguration | None
+    ) -> _Case:
+        truths = [_truth_of(truth) for _, truth, _ in inferences]
+        return _case_arrays(
+            truths, [_inference_of(inference) for _, _, inference in inferences], _threshold(configuration)
+        )
+
+    def compute_test_case_metrics(
+        self,
+        test_case: TestCase,
+        inferences: list[tuple[TestSample, GroundTruth, Inference]],
+        metrics: list[MetricsTestSample],
+        configuration: EvaluatorConfiguration | None = None,
+    ) -> MetricsTestCase:
+        """Aggregate metrics of one test case (see :class:`ClassificationTestCaseMetrics`)."""
+        case = self._case(inferences, configuration)
+        counts = case.counts
+        n = int(case.y_true.size)
+        correct = int(np.sum(case.y_true == case.y_pred))
+        per_class = scores_from_counts(counts)
+        macro = scores_from_counts(counts, average="macro")
+        weighted = scores_from_counts(counts, average="weighted")
+        rows = []
+        for k, label in enumerate(case.labels):
+            positive = case.y_true == k
+            has_both = bool(positive.any()) and not bool(positive.all())
+            rows.append(
+                ClassMetrics(
+                    label=label,
+                    n_samples=int(positive.sum()),
+                    precision=float(per_class.precision[k]),
+                    recall=float(per_class.recall[k]),
+                    f1=float(per_class.f1[k]),
+                    fpr=_rate(float(counts.fp[k]), float(counts.fp[k] + counts.tn[k])),
+                    roc_auc=roc_auc(positive, case.scores[:, k]) if has_both else None,
+                    average_precision=average_precision(positive, case.scores[:, k]) if positive.any() else None,
+                )
+            )
+        return ClassificationTestCaseMetrics(
+            n_samples=n,
+            n_correct=correct,
+            n_incorrect=n - correct,
+            accuracy=_rate(correct, n),
+            macro_precision=float(macro.precision),
+            macro_recall=float(macro.recall),
+            macro_f1=float(macro.f1),
+            weighted_precision=float(weighted.precision),
+            weighted_recall=float(weighted.recall),
+            weighted_f1=float(weighted.f1),
+            per_class=rows,
+        )
+
+    def compute_test_case_plots(
+        self,
+        test_case: TestCase,
+        inferences: list[tuple[TestSample, GroundTruth, Inference]],
+        metrics: list[MetricsTestSample],
+        configuration: EvaluatorConfiguration | None = None,
+    ) -> list[Plot] | None:
+        """The confusion matrix and per-class precision-recall and ROC curves (those that are defined)."""
+        case = self._case(inferences, configuration)
+        size = len(case.labels)
+        names = list(case.labels)
+        missing = bool(np.any(case.y_pred == size))
+        if missing:
+            names.append(NO_PREDICTION)
+        plots: list[Plot] = []
+        if len(names) >= 2:
+            matrix = np.zeros((len(names), len(names)), dtype=np.int64)
+            np.add.at(matrix, (case.y_true, case.y_pred), 1)
+            rows: list[list[int | float]] = matrix.tolist()
+            plots.append(ConfusionMatrix(title="Confusion Matrix", labels=names, matrix=rows))
+        pr_curves = []
+        roc_curves = []
+        for k, label in enumerate(case.labels):
+            positive = case.y_true == k
+            if not positive.any():
+                continue
+            precision, recall, _ = precision_recall_curve(positive, case.scores[:, k])
+            pr_curves.append(Curve(x=recall.tolist(), y=precision.tolist(), label=label))
+            if not positive.all():
+                fpr, tpr, _ = roc_curve(positive, case.scores[:, k])
+                roc_curves.append(Curve(x=fpr.tolist(), y=tpr.tolist(), label=label))
+        if pr_curves:
+            plots.append(
+                CurvePlot(title="Precision vs. Recall", x_label="Recall", y_label="Precision", curves=pr_curves)
+            )
+        if roc_curves:
+            plots.append(
+                CurvePlot(
+                    title="ROC Curve", x_label="False Positive Rate", y_label="True Positive Rate", curves=roc_curves
+                )
+            )
+        return plots or None
+
+    def compute_test_suite_metrics(
+        self,
+        test_suite: TestSuite,
+        metrics: list[tuple[TestCase, MetricsTestCase]],
+        configuration: EvaluatorConfiguration | None = None,
+    ) -> MetricsTestSuite | None:
+        """Mean accuracy and macro F1 across the test cases, and the variance of their accuracy."""
+        cases = [m for _, m in metrics if isinstance(m, ClassificationTestCaseMetrics)]
+        if not cases:
+            return None
+        accuracies = [m.accuracy for m in cases]
+        return ClassificationSuiteMetrics(
+            n_test_cases=len(cases),
+            mean_accuracy=statistics.fmean(accuracies),
+            mean_macro_f1=statistics.fmean(m.macro_f1 for m in cases),
+            variance_accuracy=statistics.pvariance(accuracies),
+        )
