@@ -350,8 +350,8 @@ class ClassificationEvaluator(Evaluator):
         weighted = scores_from_counts(counts, average="weighted")
         rows = []
         for k, label in enumerate(case.labels):
-            positive = case.y_true == k
-            has_both = bool(positive.any()) and not bool(positive.all())
+            positive = (case.y_true == k).astype(np.int64)
+            has_both = 0 < int(positive.sum()) < positive.size
             rows.append(
                 ClassMetrics(
                     label=label,
@@ -396,12 +396,12 @@ class ClassificationEvaluator(Evaluator):
         if len(names) >= 2:
             matrix = np.zeros((len(names), len(names)), dtype=np.int64)
             np.add.at(matrix, (case.y_true, case.y_pred), 1)
-            rows: list[list[int | float]] = matrix.tolist()
+            rows: list[list[int | float]] = [[int(v) for v in row] for row in matrix]
             plots.append(ConfusionMatrix(title="Confusion Matrix", labels=names, matrix=rows))
         pr_curves = []
         roc_curves = []
         for k, label in enumerate(case.labels):
-            positive = case.y_true == k
+            positive = (case.y_true == k).astype(np.int64)
             if not positive.any():
                 continue
             precision, recall, _ = precision_recall_curve(positive, case.scores[:, k])

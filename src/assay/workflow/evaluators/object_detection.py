@@ -663,7 +663,7 @@ class _SuiteState:
         confused_per_actual = np.bincount(self.confusion_actual[inside], minlength=k)
         matrix[k, :k] = self.fp[members].sum(axis=0) - confused_per_pred
         matrix[:k, k] = self.fn[members].sum(axis=0) - confused_per_actual
-        rows: list[list[int | float]] = matrix.tolist()
+        rows: list[list[int | float]] = [[int(v) for v in row] for row in matrix]
         return ConfusionMatrix(title="Confusion Matrix", labels=[*self.labels, BACKGROUND], matrix=rows)
 
     def lookup(
