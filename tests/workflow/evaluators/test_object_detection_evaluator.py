@@ -304,3 +304,29 @@ def test_detections_on_ignored_boxes_count_neither_way():
 def test_configuration_out_of_range_is_refused(kwargs, field):
     with pytest.raises(InputValidationError, match=field):
         ThresholdConfiguration(**kwargs)
+
+
+def test_class_form_rebuilds_for_new_samples_and_for_another_model():
+    data = make_data()
+    first = [row for i, row in enumerate(data) if i < 8]
+    odd = [row for i, row in enumerate(data) if i % 2 == 1]
+    evaluator = ObjectDetectionEvaluator(configurations=[FIXED])
+    evaluator.compute_test_case_metrics(None, first, [], configuration=FIXED)
+    # The odd samples are not all known yet: the state grows to the union, and the numbers are the case's own.
+    grown = evaluator.compute_test_case_metrics(None, odd, [], configuration=FIXED)
+    alone = ObjectDetectionEvaluator(configurations=[FIXED]).compute_test_case_metrics(
+        None, odd, [], configuration=FIXED
+    )
+    assert_metrics_close(grown, alone)
+
+    # The same evaluator object on another model's inferences must not reuse the first model's matches.
+    other = [
+        (sample, truth, ObjectDetectionInference([b for b in inference.bboxes if b.score > 0.5]))
+        for sample, truth, inference in first
+    ]
+    reused = evaluator.compute_test_case_metrics(None, other, [], configuration=FIXED)
+    fresh = ObjectDetectionEvaluator(configurations=[FIXED]).compute_test_case_metrics(
+        None, other, [], configuration=FIXED
+    )
+    assert_metrics_close(reused, fresh)
+    assert reused.Inferences == sum(len(inference.bboxes) for _, _, inference in other)

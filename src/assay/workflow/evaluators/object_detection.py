@@ -368,6 +368,7 @@ class _SuiteState:
             self.index[sample_key(sample_dict(sample)[0])] = len(self.truths)
             self.truths.append(truth)
             self.inferences.append(inference)
+        self._sample_metrics: list[ObjectDetectionSampleMetrics] | None = None
         self._build()
         self.thresholds = self._thresholds(thresholds)
         self._apply_thresholds()
@@ -510,7 +511,12 @@ class _SuiteState:
 
     # -- per sample ------------------------------------------------------------------------------------------
     def sample_metrics(self) -> list[ObjectDetectionSampleMetrics]:
-        """Metrics of every sample, in the order the state was built."""
+        """Metrics of every sample, in the order the state was built; built once, shared by every test case."""
+        if self._sample_metrics is None:
+            self._sample_metrics = self._build_sample_metrics()
+        return self._sample_metrics
+
+    def _build_sample_metrics(self) -> list[ObjectDetectionSampleMetrics]:
         n = len(self.truths)
         tp: list[list[ScoredLabeledBoundingBox]] = [[] for _ in range(n)]
         fp: list[list[ScoredLabeledBoundingBox]] = [[] for _ in range(n)]
