@@ -1,4 +1,4 @@
-"""Progress bars for long client work, drawn on stderr; ASSAY_PROGRESS=0 turns them off."""
+"""Progress bars for long client work, drawn on stderr when it is a terminal; ASSAY_PROGRESS=0 turns them off."""
 
 from __future__ import annotations
 
@@ -18,14 +18,16 @@ def progress_enabled() -> bool:
 @contextmanager
 def progress() -> Iterator[Progress]:
     """A rich progress display that disappears when done."""
+    console = Console(stderr=True)
     display = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
-        disable=not progress_enabled(),
+        # In a log file, a transient bar leaves only blank lines behind.
+        disable=not (progress_enabled() and console.is_terminal),
     )
     with display:
         yield display
