@@ -167,3 +167,33 @@ def test_wrong_configuration_type_is_refused():
     rows = make_data()[:3]
     with pytest.raises(InputValidationError, match="ThresholdConfiguration"):
         ClassificationEvaluator().compute_test_sample_metrics(None, rows, configuration=object())
+
+
+@pytest.mark.parametrize("threshold", [None, 0.2, 0.7])
+def test_binary_threshold_on_the_positive_class_matches_scikit_learn(threshold):
+    rng = np.random.default_rng(17)
+    rows = []
+    for i in range(40):
+        truth = "dog" if rng.random() < 0.4 else "other"
+        p = round(float(np.clip(rng.normal(0.65 if truth == "dog" else 0.35, 0.2), 0, 1)), 4)
+        inference = ClassificationInference(
+            [ScoredClassificationLabel("dog", p), ScoredClassificationLabel("other", round(1 - p, 4))]
+        )
+        rows.append(
+            (Image(locator=f"s3://pets/{i}.png"), ClassificationGroundTruth(ClassificationLabel(truth)), inference)
+        )
+    configuration = ThresholdConfiguration(threshold, positive_label="dog")
+    metrics = ClassificationEvaluator().compute_test_case_metrics(None, rows, [], configuration=configuration)
+    y_true = [gt.classification.label == "dog" for _, gt, _ in rows]
+    scores = [inf.inferences[0].score for _, _, inf in rows]
+    y_pred = [s >= (0.5 if threshold is None else threshold) for s in scores]
+    precision, recall, f1, _ = precision_recall_fscore_support(y_true, y_pred, average="binary", zero_division=0)
+    [dog] = [row for row in metrics.per_class if row.label == "dog"]
+    assert (dog.precision, dog.recall, dog.f1) == pytest.approx((precision, recall, f1), abs=1e-12)
+    assert dog.roc_auc == pytest.approx(roc_auc_score(y_true, scores), abs=1e-12)
+    assert metrics.accuracy == pytest.approx(np.mean(np.array(y_true) == np.array(y_pred)), abs=1e-12)
+
+
+def test_threshold_out_of_range_is_refused():
+    with pytest.raises(InputValidationError, match="threshold"):
+        ThresholdConfiguration(1.5)

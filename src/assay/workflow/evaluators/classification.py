@@ -15,7 +15,9 @@ Declare a workflow with any test-sample type and the two types here::
 An inference lists a score per class (usually all of them; a class it does not list scores 0). The predicted
 class is the one of highest score (the first listed among equal scores); with a confidence threshold, a
 prediction whose score is below it is no prediction at all, which counts as wrong. A binary problem is a
-two-class problem: list both scores (``p`` and ``1 - p``) so that the threshold acts on the top score.
+two-class problem: list both scores (``p`` and ``1 - p``); to threshold the score of one class, name it
+``positive_label`` in the configuration: that class is predicted when its score reaches the threshold (0.5 when
+none is given), otherwise the top-scored other class the inference lists.
 
 The metrics agree with scikit-learn: precision, recall and F1 per class are one-vs-rest over the classes that
 occur as ground truth or as prediction in the test case (a missing prediction is of no class), macro and
@@ -98,18 +100,35 @@ class ClassificationInference(Inference):
 
 @dataclass(frozen=True)
 class ThresholdConfiguration(EvaluatorConfiguration):
-    """The confidence a top score needs to count as a prediction; ``None`` predicts the top class always.
+    """The confidence a prediction needs: of the top class, or of the positive class of a binary problem.
+
+    Attributes:
+        threshold: Minimum score of a prediction; ``None`` predicts the top class always (0.5 with
+            ``positive_label``).
+        positive_label: For a binary problem, the class whose score is thresholded; below the threshold the
+            prediction is the top-scored other class of the inference.
+
+    Raises:
+        InputValidationError: a threshold outside [0, 1].
 
     Example:
         >>> ThresholdConfiguration(0.5).display_name(), ThresholdConfiguration(None).display_name()
         ('Confidence Threshold: 0.5', 'Confidence Threshold: argmax')
+        >>> ThresholdConfiguration(0.3, positive_label="dog").display_name()
+        'Confidence Threshold: 0.3 on dog'
     """
 
     threshold: float | None = None
+    positive_label: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
+            raise InputValidationError(f"threshold must be in [0, 1] or None, got {self.threshold}", field="threshold")
 
     def display_name(self) -> str:
         """Name of the configuration in results."""
-        return f"Confidence Threshold: {'argmax' if self.threshold is None else self.threshold}"
+        name = f"Confidence Threshold: {'argmax' if self.threshold is None else self.threshold}"
+        return name if self.positive_label is None else f"{name} on {self.positive_label}"
 
 
 @dataclass(frozen=True)
@@ -219,42 +238,63 @@ def _truth_of(value: object) -> str:
     return value.classification.label
 
 
-def predict(inference: ClassificationInference, threshold: float | None) -> tuple[str | None, float | None]:
-    """The predicted class and its score: the top-scored class, or no class below ``threshold``.
+def _top(scored: list[ScoredClassificationLabel]) -> ScoredClassificationLabel | None:
+    best = scored[0] if scored else None
+    for candidate in scored[1:]:
+        if best is not None and candidate.score > best.score:
+            best = candidate
+    return best
+
+
+def predict(
+    inference: ClassificationInference, threshold: float | None = None, positive_label: str | None = None
+) -> tuple[str | None, float | None]:
+    """The predicted class and its score.
+
+    Without ``positive_label``: the top-scored class (the first listed among equal scores), or no class when
+    its score is below ``threshold``. With it: ``positive_label`` when its score (0 if unlisted) reaches
+    ``threshold`` (0.5 when None), otherwise the top-scored other class listed, or no class.
 
     Args:
         inference: The scored classes.
-        threshold: Minimum top score of a prediction; None for none.
+        threshold: Minimum score of a prediction; None for none (0.5 with ``positive_label``).
+        positive_label: The thresholded class of a binary problem.
 
     Returns:
-        ``(label, score)``; ``label`` is None below the threshold, both are None for an empty inference.
+        ``(label, score)``; ``label`` is None when there is no prediction, ``score`` is None when the
+        inference scores nothing that could be predicted.
 
     Example:
         >>> inference = ClassificationInference([ScoredClassificationLabel("cat", 0.3),
         ...                                      ScoredClassificationLabel("dog", 0.7)])
-        >>> predict(inference, None), predict(inference, 0.8)
-        (('dog', 0.7), (None, 0.7))
+        >>> predict(inference), predict(inference, 0.8), predict(inference, 0.25, positive_label="cat")
+        (('dog', 0.7), (None, 0.7), ('cat', 0.3))
     """
-    if not inference.inferences:
+    if positive_label is not None:
+        cut = 0.5 if threshold is None else threshold
+        positive = [s.score for s in inference.inferences if s.label == positive_label]
+        score = positive[0] if positive else 0.0
+        if score >= cut:
+            return positive_label, score
+        other = _top([s for s in inference.inferences if s.label != positive_label])
+        return (other.label, other.score) if other is not None else (None, None)
+    best = _top(inference.inferences)
+    if best is None:
         return None, None
-    best = inference.inferences[0]
-    for candidate in inference.inferences[1:]:
-        if candidate.score > best.score:
-            best = candidate
     if threshold is not None and best.score < threshold:
         return None, best.score
     return best.label, best.score
 
 
-def _threshold(configuration: EvaluatorConfiguration | None) -> float | None:
+def _settings(configuration: EvaluatorConfiguration | None) -> ThresholdConfiguration:
     if configuration is None:
-        return None
+        return ThresholdConfiguration()
     if not isinstance(configuration, ThresholdConfiguration):
         raise InputValidationError(
             f"ClassificationEvaluator takes ThresholdConfiguration, got {type(configuration).__name__}",
             field="configuration",
         )
-    return configuration.threshold
+    return configuration
 
 
 @dataclass(frozen=True)
@@ -273,8 +313,10 @@ class _Case:
         return ClassCounts(tp=full.tp[:size], fp=full.fp[:size], fn=full.fn[:size], tn=full.tn[:size])
 
 
-def _case_arrays(truths: list[str], inferences: list[ClassificationInference], threshold: float | None) -> _Case:
-    predictions = [predict(inference, threshold)[0] for inference in inferences]
+def _case_arrays(
+    truths: list[str], inferences: list[ClassificationInference], settings: ThresholdConfiguration
+) -> _Case:
+    predictions = [predict(inference, settings.threshold, settings.positive_label)[0] for inference in inferences]
     labels = sorted(set(truths) | {label for label in predictions if label is not None})
     index = {label: i for i, label in enumerate(labels)}
     scores = np.zeros((len(truths), len(labels)))
@@ -316,10 +358,10 @@ class ClassificationEvaluator(Evaluator):
         configuration: EvaluatorConfiguration | None = None,
     ) -> list[tuple[TestSample, MetricsTestSample]]:
         """Predicted class, its score and whether it is right, for every sample."""
-        threshold = _threshold(configuration)
+        settings = _settings(configuration)
         rows: list[tuple[TestSample, MetricsTestSample]] = []
         for sample, truth, inference in inferences:
-            label, score = predict(_inference_of(inference), threshold)
+            label, score = predict(_inference_of(inference), settings.threshold, settings.positive_label)
             rows.append(
                 (sample, ClassificationSampleMetrics(label, score, label is not None and label == _truth_of(truth)))
             )
@@ -330,7 +372,7 @@ class ClassificationEvaluator(Evaluator):
     ) -> _Case:
         truths = [_truth_of(truth) for _, truth, _ in inferences]
         return _case_arrays(
-            truths, [_inference_of(inference) for _, _, inference in inferences], _threshold(configuration)
+            truths, [_inference_of(inference) for _, _, inference in inferences], _settings(configuration)
         )
 
     def compute_test_case_metrics(
