@@ -22,6 +22,7 @@ from assay.workflow.evaluators.classification import (
     ClassificationSuiteMetrics,
     ClassificationTestCaseMetrics,
     ThresholdConfiguration,
+    evaluate_classification,
     predict,
 )
 from assay.workflow.plot import ConfusionMatrix, CurvePlot
@@ -83,7 +84,7 @@ def workflow(client):
     return define_workflow("Animals", Image, ClassificationGroundTruth, ClassificationInference)
 
 
-def test_stored_metrics_equal_scikit_learn_and_a_fresh_evaluation(workflow):
+def test_stored_metrics_equal_scikit_learn_and_a_fresh_evaluation(workflow, metrics_close):
     _, TestCase, TestSuite, Model = workflow
     data = make_data()
     by_locator = {sample.locator: inference for sample, _, inference in data}
@@ -96,9 +97,17 @@ def test_stored_metrics_equal_scikit_learn_and_a_fresh_evaluation(workflow):
     configurations = [ThresholdConfiguration(None), ThresholdConfiguration(0.6)]
     evaluator = ClassificationEvaluator(configurations=configurations)
     test(model, suite, evaluator)
+    test(model, suite, evaluate_classification, configurations=configurations)
 
     for configuration in configurations:
         results = load_results(model, suite, evaluator, configuration)
+        # The function form, one pass of the per-slice engine for all test cases, stores the same numbers.
+        by_function = load_results(model, suite, evaluate_classification, configuration)
+        assert by_function.test_case_metrics.keys() == results.test_case_metrics.keys()
+        for name, metrics in results.test_case_metrics.items():
+            metrics_close(by_function.test_case_metrics[name], metrics)
+            assert by_function.plots[name] == results.plots[name]
+        metrics_close(by_function.test_suite_metrics, results.test_suite_metrics)
         for test_case in cases:
             rows = [row for i, row in enumerate(data) if CASES[test_case.name](i)]
             stored = results.test_case_metrics[test_case.name]

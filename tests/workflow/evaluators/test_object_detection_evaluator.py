@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import io
 
 import numpy as np
@@ -149,27 +148,12 @@ def greedy_counts(truth, inference, threshold: float, iou_threshold: float) -> t
     return tp, fp, len(truth.bboxes) - len(matched)
 
 
-def assert_metrics_close(actual, expected) -> None:
-    """Same metrics class and values; floats to 1e-12."""
-    assert type(actual) is type(expected)
-    for item in dataclasses.fields(actual):
-        a, b = getattr(actual, item.name), getattr(expected, item.name)
-        if isinstance(a, list) and a and dataclasses.is_dataclass(a[0]):
-            assert len(a) == len(b), item.name
-            for x, y in zip(a, b, strict=True):
-                assert_metrics_close(x, y)
-        elif isinstance(a, float):
-            assert a == pytest.approx(b, rel=0, abs=1e-12), item.name
-        else:
-            assert a == b, item.name
-
-
 @pytest.fixture
 def workflow(client):
     return define_workflow("Street Detection", Image, ObjectDetectionGroundTruth, ObjectDetectionInference)
 
 
-def test_stored_metrics_equal_pycocotools_and_a_fresh_evaluation(workflow):
+def test_stored_metrics_equal_pycocotools_and_a_fresh_evaluation(workflow, metrics_close):
     _, TestCase, TestSuite, Model = workflow
     data = make_data()
     by_locator = {sample.locator: inference for sample, _, inference in data}
@@ -190,8 +174,8 @@ def test_stored_metrics_equal_pycocotools_and_a_fresh_evaluation(workflow):
         # Equal up to the summation order of the samples, which the two forms load differently.
         assert by_class.test_case_metrics.keys() == by_function.test_case_metrics.keys()
         for name, metrics in by_class.test_case_metrics.items():
-            assert_metrics_close(metrics, by_function.test_case_metrics[name])
-        assert_metrics_close(by_class.test_suite_metrics, by_function.test_suite_metrics)
+            metrics_close(metrics, by_function.test_case_metrics[name])
+        metrics_close(by_class.test_suite_metrics, by_function.test_suite_metrics)
         for test_case in cases:
             rows = [row for i, row in enumerate(data) if CASES[test_case.name](i)]
             stored = by_class.test_case_metrics[test_case.name]
@@ -209,7 +193,7 @@ def test_stored_metrics_equal_pycocotools_and_a_fresh_evaluation(workflow):
             if configuration is FIXED:
                 assert set(thresholds.values()) == {0.4}
                 fresh = ObjectDetectionEvaluator(configurations=[FIXED])
-                assert_metrics_close(fresh.compute_test_case_metrics(test_case, rows, [], configuration=FIXED), stored)
+                metrics_close(fresh.compute_test_case_metrics(test_case, rows, [], configuration=FIXED), stored)
 
             samples = dict(by_class.test_sample_metrics_by_test_case[test_case.name])
             totals = np.zeros(3, dtype=int)
@@ -306,7 +290,7 @@ def test_configuration_out_of_range_is_refused(kwargs, field):
         ThresholdConfiguration(**kwargs)
 
 
-def test_class_form_rebuilds_for_new_samples_and_for_another_model():
+def test_class_form_rebuilds_for_new_samples_and_for_another_model(metrics_close):
     data = make_data()
     first = [row for i, row in enumerate(data) if i < 8]
     odd = [row for i, row in enumerate(data) if i % 2 == 1]
@@ -317,7 +301,7 @@ def test_class_form_rebuilds_for_new_samples_and_for_another_model():
     alone = ObjectDetectionEvaluator(configurations=[FIXED]).compute_test_case_metrics(
         None, odd, [], configuration=FIXED
     )
-    assert_metrics_close(grown, alone)
+    metrics_close(grown, alone)
 
     # The same evaluator object on another model's inferences must not reuse the first model's matches.
     other = [
@@ -328,5 +312,5 @@ def test_class_form_rebuilds_for_new_samples_and_for_another_model():
     fresh = ObjectDetectionEvaluator(configurations=[FIXED]).compute_test_case_metrics(
         None, other, [], configuration=FIXED
     )
-    assert_metrics_close(reused, fresh)
+    metrics_close(reused, fresh)
     assert reused.Inferences == sum(len(inference.bboxes) for _, _, inference in other)

@@ -29,15 +29,16 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from assay.errors import InputValidationError
 from assay.metrics import (
     ClassCounts,
     average_precision,
     class_counts,
+    classification_counts_by_slice,
     precision_recall_curve,
     roc_auc,
     roc_curve,
@@ -51,14 +52,13 @@ from assay.workflow.evaluator import (
     MetricsTestSample,
     MetricsTestSuite,
 )
+from assay.workflow.evaluator_function import EvaluationResults, TestCases
 from assay.workflow.ground_truth import GroundTruth
 from assay.workflow.inference import Inference
 from assay.workflow.plot import ConfusionMatrix, Curve, CurvePlot, Plot
-
-if TYPE_CHECKING:
-    from assay.workflow.test_case import TestCase
-    from assay.workflow.test_sample import TestSample
-    from assay.workflow.test_suite import TestSuite
+from assay.workflow.test_case import TestCase
+from assay.workflow.test_sample import TestSample
+from assay.workflow.test_suite import TestSuite
 
 __all__ = [
     "ClassMetrics",
@@ -69,6 +69,7 @@ __all__ = [
     "ClassificationSuiteMetrics",
     "ClassificationTestCaseMetrics",
     "ThresholdConfiguration",
+    "evaluate_classification",
     "predict",
 ]
 
@@ -337,6 +338,77 @@ def _rate(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else 0.0
 
 
+def _case_metrics(case: _Case, counts: ClassCounts) -> ClassificationTestCaseMetrics:
+    """Test-case metrics from its arrays and its per-class counts (from ``class_counts`` or the slice engine)."""
+    n = int(case.y_true.size)
+    correct = int(np.sum(case.y_true == case.y_pred))
+    per_class = scores_from_counts(counts)
+    macro = scores_from_counts(counts, average="macro")
+    weighted = scores_from_counts(counts, average="weighted")
+    rows = []
+    for k, label in enumerate(case.labels):
+        positive = (case.y_true == k).astype(np.int64)
+        has_both = 0 < int(positive.sum()) < positive.size
+        rows.append(
+            ClassMetrics(
+                label=label,
+                n_samples=int(positive.sum()),
+                precision=float(per_class.precision[k]),
+                recall=float(per_class.recall[k]),
+                f1=float(per_class.f1[k]),
+                fpr=_rate(float(counts.fp[k]), float(counts.fp[k] + counts.tn[k])),
+                roc_auc=roc_auc(positive, case.scores[:, k]) if has_both else None,
+                average_precision=average_precision(positive, case.scores[:, k]) if positive.any() else None,
+            )
+        )
+    return ClassificationTestCaseMetrics(
+        n_samples=n,
+        n_correct=correct,
+        n_incorrect=n - correct,
+        accuracy=_rate(correct, n),
+        macro_precision=float(macro.precision),
+        macro_recall=float(macro.recall),
+        macro_f1=float(macro.f1),
+        weighted_precision=float(weighted.precision),
+        weighted_recall=float(weighted.recall),
+        weighted_f1=float(weighted.f1),
+        per_class=rows,
+    )
+
+
+def _case_plots(case: _Case) -> list[Plot] | None:
+    """The confusion matrix and per-class precision-recall and ROC curves (those that are defined)."""
+    size = len(case.labels)
+    names = list(case.labels)
+    missing = bool(np.any(case.y_pred == size))
+    if missing:
+        names.append(NO_PREDICTION)
+    plots: list[Plot] = []
+    if len(names) >= 2:
+        matrix = np.zeros((len(names), len(names)), dtype=np.int64)
+        np.add.at(matrix, (case.y_true, case.y_pred), 1)
+        rows: list[list[int | float]] = [[int(v) for v in row] for row in matrix]
+        plots.append(ConfusionMatrix(title="Confusion Matrix", labels=names, matrix=rows))
+    pr_curves = []
+    roc_curves = []
+    for k, label in enumerate(case.labels):
+        positive = (case.y_true == k).astype(np.int64)
+        if not positive.any():
+            continue
+        precision, recall, _ = precision_recall_curve(positive, case.scores[:, k])
+        pr_curves.append(Curve(x=recall.tolist(), y=precision.tolist(), label=label))
+        if not positive.all():
+            fpr, tpr, _ = roc_curve(positive, case.scores[:, k])
+            roc_curves.append(Curve(x=fpr.tolist(), y=tpr.tolist(), label=label))
+    if pr_curves:
+        plots.append(CurvePlot(title="Precision vs. Recall", x_label="Recall", y_label="Precision", curves=pr_curves))
+    if roc_curves:
+        plots.append(
+            CurvePlot(title="ROC Curve", x_label="False Positive Rate", y_label="True Positive Rate", curves=roc_curves)
+        )
+    return plots or None
+
+
 class ClassificationEvaluator(Evaluator):
     """Accuracy, precision, recall and F1 (macro, weighted, per class), ROC AUC and AP per class.
 
@@ -384,41 +456,7 @@ class ClassificationEvaluator(Evaluator):
     ) -> MetricsTestCase:
         """Aggregate metrics of one test case (see :class:`ClassificationTestCaseMetrics`)."""
         case = self._case(inferences, configuration)
-        counts = case.counts
-        n = int(case.y_true.size)
-        correct = int(np.sum(case.y_true == case.y_pred))
-        per_class = scores_from_counts(counts)
-        macro = scores_from_counts(counts, average="macro")
-        weighted = scores_from_counts(counts, average="weighted")
-        rows = []
-        for k, label in enumerate(case.labels):
-            positive = (case.y_true == k).astype(np.int64)
-            has_both = 0 < int(positive.sum()) < positive.size
-            rows.append(
-                ClassMetrics(
-                    label=label,
-                    n_samples=int(positive.sum()),
-                    precision=float(per_class.precision[k]),
-                    recall=float(per_class.recall[k]),
-                    f1=float(per_class.f1[k]),
-                    fpr=_rate(float(counts.fp[k]), float(counts.fp[k] + counts.tn[k])),
-                    roc_auc=roc_auc(positive, case.scores[:, k]) if has_both else None,
-                    average_precision=average_precision(positive, case.scores[:, k]) if positive.any() else None,
-                )
-            )
-        return ClassificationTestCaseMetrics(
-            n_samples=n,
-            n_correct=correct,
-            n_incorrect=n - correct,
-            accuracy=_rate(correct, n),
-            macro_precision=float(macro.precision),
-            macro_recall=float(macro.recall),
-            macro_f1=float(macro.f1),
-            weighted_precision=float(weighted.precision),
-            weighted_recall=float(weighted.recall),
-            weighted_f1=float(weighted.f1),
-            per_class=rows,
-        )
+        return _case_metrics(case, case.counts)
 
     def compute_test_case_plots(
         self,
@@ -428,40 +466,7 @@ class ClassificationEvaluator(Evaluator):
         configuration: EvaluatorConfiguration | None = None,
     ) -> list[Plot] | None:
         """The confusion matrix and per-class precision-recall and ROC curves (those that are defined)."""
-        case = self._case(inferences, configuration)
-        size = len(case.labels)
-        names = list(case.labels)
-        missing = bool(np.any(case.y_pred == size))
-        if missing:
-            names.append(NO_PREDICTION)
-        plots: list[Plot] = []
-        if len(names) >= 2:
-            matrix = np.zeros((len(names), len(names)), dtype=np.int64)
-            np.add.at(matrix, (case.y_true, case.y_pred), 1)
-            rows: list[list[int | float]] = [[int(v) for v in row] for row in matrix]
-            plots.append(ConfusionMatrix(title="Confusion Matrix", labels=names, matrix=rows))
-        pr_curves = []
-        roc_curves = []
-        for k, label in enumerate(case.labels):
-            positive = (case.y_true == k).astype(np.int64)
-            if not positive.any():
-                continue
-            precision, recall, _ = precision_recall_curve(positive, case.scores[:, k])
-            pr_curves.append(Curve(x=recall.tolist(), y=precision.tolist(), label=label))
-            if not positive.all():
-                fpr, tpr, _ = roc_curve(positive, case.scores[:, k])
-                roc_curves.append(Curve(x=fpr.tolist(), y=tpr.tolist(), label=label))
-        if pr_curves:
-            plots.append(
-                CurvePlot(title="Precision vs. Recall", x_label="Recall", y_label="Precision", curves=pr_curves)
-            )
-        if roc_curves:
-            plots.append(
-                CurvePlot(
-                    title="ROC Curve", x_label="False Positive Rate", y_label="True Positive Rate", curves=roc_curves
-                )
-            )
-        return plots or None
+        return _case_plots(self._case(inferences, configuration))
 
     def compute_test_suite_metrics(
         self,
@@ -470,13 +475,89 @@ class ClassificationEvaluator(Evaluator):
         configuration: EvaluatorConfiguration | None = None,
     ) -> MetricsTestSuite | None:
         """Mean accuracy and macro F1 across the test cases, and the variance of their accuracy."""
-        cases = [m for _, m in metrics if isinstance(m, ClassificationTestCaseMetrics)]
-        if not cases:
-            return None
-        accuracies = [m.accuracy for m in cases]
-        return ClassificationSuiteMetrics(
-            n_test_cases=len(cases),
-            mean_accuracy=statistics.fmean(accuracies),
-            mean_macro_f1=statistics.fmean(m.macro_f1 for m in cases),
-            variance_accuracy=statistics.pvariance(accuracies),
+        return _suite_metrics([m for _, m in metrics])
+
+
+def _suite_metrics(metrics: list[MetricsTestCase]) -> ClassificationSuiteMetrics | None:
+    cases = [m for m in metrics if isinstance(m, ClassificationTestCaseMetrics)]
+    if not cases:
+        return None
+    accuracies = [m.accuracy for m in cases]
+    return ClassificationSuiteMetrics(
+        n_test_cases=len(cases),
+        mean_accuracy=statistics.fmean(accuracies),
+        mean_macro_f1=statistics.fmean(m.macro_f1 for m in cases),
+        variance_accuracy=statistics.pvariance(accuracies),
+    )
+
+
+def evaluate_classification(
+    test_samples: list[TestSample],
+    ground_truths: list[GroundTruth],
+    inferences: list[Inference],
+    test_cases: TestCases,
+    configuration: ThresholdConfiguration,
+) -> EvaluationResults:
+    """The function form of :class:`ClassificationEvaluator`: the whole suite in one call per configuration.
+
+    Predicts every sample once, then takes the confusion counts of every test case from one pass of the
+    per-slice engine (:func:`assay.metrics.classification_counts_by_slice`); the numbers equal those of the
+    class form. Pass it to ``test()`` with ``configurations=[...]``.
+
+    Args:
+        test_samples: The suite's distinct samples.
+        ground_truths: Their ground truths, in the same order.
+        inferences: The model's inferences, in the same order.
+        test_cases: The suite's test cases.
+        configuration: The threshold to apply.
+
+    Returns:
+        Sample, test-case and suite metrics and the test-case plots.
+
+    Raises:
+        InputValidationError: data of other types than this module's, or a configuration of another type.
+    """
+    settings = _settings(configuration)
+    truths = [_truth_of(truth) for truth in ground_truths]
+    suite = _case_arrays(truths, [_inference_of(inference) for inference in inferences], settings)
+    size = len(suite.labels)
+    sample_metrics: list[MetricsTestSample] = []
+    for k_true, k_pred, inference in zip(suite.y_true, suite.y_pred, inferences, strict=True):
+        label = suite.labels[k_pred] if k_pred < size else None
+        score = predict(_inference_of(inference), settings.threshold, settings.positive_label)[1]
+        sample_metrics.append(ClassificationSampleMetrics(label, score, bool(k_true == k_pred)))
+    position = {id(sample): i for i, sample in enumerate(test_samples)}
+    cases: list[TestCase] = []
+    slices: list[npt.NDArray[np.int64]] = []
+    for test_case, samples, _, _, _ in test_cases.iter(test_samples, ground_truths, inferences, sample_metrics):
+        cases.append(test_case)
+        slices.append(np.array([position[id(sample)] for sample in samples], dtype=np.int64))
+    # One pass for every test case; a missing prediction is an extra class, dropped from the counts.
+    counts = classification_counts_by_slice(suite.y_true, suite.y_pred, slices, num_classes=size + 1)
+    case_metrics: list[tuple[TestCase, MetricsTestCase]] = []
+    plots: list[tuple[TestCase, list[Plot]]] = []
+    for s, (test_case, members) in enumerate(zip(cases, slices, strict=True)):
+        # A test case reports the classes it holds as truth or prediction, as a lone evaluation would.
+        present = np.flatnonzero((counts.tp[s, :size] + counts.fp[s, :size] + counts.fn[s, :size]) > 0)
+        remap = np.full(size + 1, present.size, dtype=np.int64)
+        remap[present] = np.arange(present.size)
+        case = _Case(
+            labels=[suite.labels[k] for k in present],
+            y_true=remap[suite.y_true[members]],
+            y_pred=remap[suite.y_pred[members]],
+            scores=suite.scores[np.ix_(members, present)],
         )
+        sliced = ClassCounts(
+            tp=counts.tp[s, present], fp=counts.fp[s, present], fn=counts.fn[s, present], tn=counts.tn[s, present]
+        )
+        metrics = _case_metrics(case, sliced)
+        case_metrics.append((test_case, metrics))
+        case_plots = _case_plots(case)
+        if case_plots:
+            plots.append((test_case, case_plots))
+    return EvaluationResults(
+        metrics_test_sample=list(zip(test_samples, sample_metrics, strict=True)),
+        metrics_test_case=case_metrics,
+        plots_test_case=plots,
+        metrics_test_suite=_suite_metrics([m for _, m in case_metrics]),
+    )
