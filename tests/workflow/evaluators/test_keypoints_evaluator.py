@@ -16,6 +16,7 @@ from assay.workflow.evaluators.keypoints import (
     KeypointsSuiteMetrics,
     KeypointsTestCaseMetrics,
     NmeThreshold,
+    evaluate_keypoints,
 )
 from assay.workflow.plot import CurvePlot, Histogram
 
@@ -56,7 +57,7 @@ def workflow(client):
     return define_workflow("Facial Keypoints", Image, KeypointsGroundTruth, KeypointsInference)
 
 
-def test_stored_metrics_equal_numpy_and_a_fresh_evaluation(workflow):
+def test_stored_metrics_equal_numpy_and_a_fresh_evaluation(workflow, metrics_close):
     _, TestCase, TestSuite, Model = workflow
     data = make_data()
     by_locator = {sample.locator: inference for sample, _, inference in data}
@@ -69,9 +70,17 @@ def test_stored_metrics_equal_numpy_and_a_fresh_evaluation(workflow):
     configurations = [NmeThreshold(0.05), NmeThreshold(0.1)]
     evaluator = KeypointsEvaluator(configurations=configurations)
     test(model, suite, evaluator)
+    test(model, suite, evaluate_keypoints, configurations=configurations)
 
     for configuration in configurations:
         results = load_results(model, suite, evaluator, configuration)
+        # The function form, one pass of the per-slice engine for all test cases, stores the same numbers.
+        by_function = load_results(model, suite, evaluate_keypoints, configuration)
+        assert by_function.test_case_metrics.keys() == results.test_case_metrics.keys()
+        for name, metrics in results.test_case_metrics.items():
+            metrics_close(by_function.test_case_metrics[name], metrics)
+            assert by_function.plots[name] == results.plots[name]
+        metrics_close(by_function.test_suite_metrics, results.test_suite_metrics)
         means = []
         for test_case in cases:
             rows = [row for i, row in enumerate(data) if CASES[test_case.name](i)]

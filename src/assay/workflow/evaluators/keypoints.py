@@ -20,12 +20,18 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from assay.errors import InputValidationError
-from assay.metrics import cumulative_error_auc, cumulative_error_curve, failure_rate, normalized_mean_error
+from assay.metrics import (
+    cumulative_error_auc,
+    cumulative_error_curve,
+    failure_rate,
+    mean_by_slice,
+    normalized_mean_error,
+)
 from assay.workflow.annotation import Keypoints
 from assay.workflow.evaluator import (
     Evaluator,
@@ -34,14 +40,13 @@ from assay.workflow.evaluator import (
     MetricsTestSample,
     MetricsTestSuite,
 )
+from assay.workflow.evaluator_function import EvaluationResults, TestCases
 from assay.workflow.ground_truth import GroundTruth
 from assay.workflow.inference import Inference
 from assay.workflow.plot import Curve, CurvePlot, Histogram, Plot
-
-if TYPE_CHECKING:
-    from assay.workflow.test_case import TestCase
-    from assay.workflow.test_sample import TestSample
-    from assay.workflow.test_suite import TestSuite
+from assay.workflow.test_case import TestCase
+from assay.workflow.test_sample import TestSample
+from assay.workflow.test_suite import TestSuite
 
 __all__ = [
     "KeypointsEvaluator",
@@ -51,6 +56,7 @@ __all__ = [
     "KeypointsSuiteMetrics",
     "KeypointsTestCaseMetrics",
     "NmeThreshold",
+    "evaluate_keypoints",
 ]
 
 HISTOGRAM_BINS = 20
@@ -204,6 +210,44 @@ def _errors(inferences: list[tuple[TestSample, GroundTruth, Inference]]) -> np.n
     )
 
 
+def _case_metrics(
+    errors: npt.NDArray[np.float64], threshold: float, mean: float, failures: float
+) -> KeypointsTestCaseMetrics:
+    """Test-case metrics from its errors; the mean and failure rate come from the caller (or the slice engine)."""
+    return KeypointsTestCaseMetrics(
+        n_samples=int(errors.size),
+        mean_nme=mean,
+        median_nme=float(np.median(errors)),
+        failure_rate=failures,
+        auc=cumulative_error_auc(errors, threshold),
+    )
+
+
+def _case_plots(errors: npt.NDArray[np.float64], threshold: float) -> list[Plot] | None:
+    """The NME histogram (up to twice the threshold or the largest error) and the cumulative error curve."""
+    if errors.size == 0:
+        return None
+    upper = max(2 * threshold, float(errors.max()))
+    edges = np.linspace(0.0, upper, HISTOGRAM_BINS + 1)
+    frequency, _ = np.histogram(errors, bins=edges)
+    grid, fraction = cumulative_error_curve(errors, threshold, num_points=CURVE_POINTS)
+    return [
+        Histogram(
+            title="NME Distribution",
+            x_label="Normalized Mean Error",
+            y_label="Samples",
+            buckets=edges.tolist(),
+            frequency=frequency.tolist(),
+        ),
+        CurvePlot(
+            title="Cumulative Error Curve",
+            x_label="Normalized Mean Error",
+            y_label="Fraction of Samples",
+            curves=[Curve(x=grid.tolist(), y=fraction.tolist())],
+        ),
+    ]
+
+
 class KeypointsEvaluator(Evaluator):
     """Normalised mean error per sample; mean and median NME, failure rate and AUC per test case.
 
@@ -242,13 +286,7 @@ class KeypointsEvaluator(Evaluator):
         errors = _errors(inferences)
         if errors.size == 0:
             raise InputValidationError(f"test case {test_case.name!r} has no samples to evaluate")
-        return KeypointsTestCaseMetrics(
-            n_samples=int(errors.size),
-            mean_nme=float(np.mean(errors)),
-            median_nme=float(np.median(errors)),
-            failure_rate=failure_rate(errors, threshold),
-            auc=cumulative_error_auc(errors, threshold),
-        )
+        return _case_metrics(errors, threshold, float(np.mean(errors)), failure_rate(errors, threshold))
 
     def compute_test_case_plots(
         self,
@@ -258,29 +296,7 @@ class KeypointsEvaluator(Evaluator):
         configuration: EvaluatorConfiguration | None = None,
     ) -> list[Plot] | None:
         """The NME histogram (up to twice the threshold or the largest error) and the cumulative error curve."""
-        threshold = _threshold(configuration)
-        errors = _errors(inferences)
-        if errors.size == 0:
-            return None
-        upper = max(2 * threshold, float(errors.max()))
-        edges = np.linspace(0.0, upper, HISTOGRAM_BINS + 1)
-        frequency, _ = np.histogram(errors, bins=edges)
-        grid, fraction = cumulative_error_curve(errors, threshold, num_points=CURVE_POINTS)
-        return [
-            Histogram(
-                title="NME Distribution",
-                x_label="Normalized Mean Error",
-                y_label="Samples",
-                buckets=edges.tolist(),
-                frequency=frequency.tolist(),
-            ),
-            CurvePlot(
-                title="Cumulative Error Curve",
-                x_label="Normalized Mean Error",
-                y_label="Fraction of Samples",
-                curves=[Curve(x=grid.tolist(), y=fraction.tolist())],
-            ),
-        ]
+        return _case_plots(_errors(inferences), _threshold(configuration))
 
     def compute_test_suite_metrics(
         self,
@@ -289,13 +305,76 @@ class KeypointsEvaluator(Evaluator):
         configuration: EvaluatorConfiguration | None = None,
     ) -> MetricsTestSuite | None:
         """Mean of the test-case mean NMEs and the variance of the mean NME and failure rate across cases."""
-        cases = [m for _, m in metrics if isinstance(m, KeypointsTestCaseMetrics)]
-        if not cases:
-            return None
-        means = [m.mean_nme for m in cases]
-        return KeypointsSuiteMetrics(
-            n_test_cases=len(cases),
-            mean_nme=statistics.fmean(means),
-            variance_mean_nme=statistics.pvariance(means),
-            variance_failure_rate=statistics.pvariance([m.failure_rate for m in cases]),
-        )
+        return _suite_metrics([m for _, m in metrics])
+
+
+def _suite_metrics(metrics: list[MetricsTestCase]) -> KeypointsSuiteMetrics | None:
+    cases = [m for m in metrics if isinstance(m, KeypointsTestCaseMetrics)]
+    if not cases:
+        return None
+    means = [m.mean_nme for m in cases]
+    return KeypointsSuiteMetrics(
+        n_test_cases=len(cases),
+        mean_nme=statistics.fmean(means),
+        variance_mean_nme=statistics.pvariance(means),
+        variance_failure_rate=statistics.pvariance([m.failure_rate for m in cases]),
+    )
+
+
+def evaluate_keypoints(
+    test_samples: list[TestSample],
+    ground_truths: list[GroundTruth],
+    inferences: list[Inference],
+    test_cases: TestCases,
+    configuration: NmeThreshold,
+) -> EvaluationResults:
+    """The function form of :class:`KeypointsEvaluator`: the whole suite in one call per configuration.
+
+    Computes every sample's NME once; the mean NME and failure rate of every test case come from one pass of
+    the per-slice engine (:func:`assay.metrics.mean_by_slice`), the median and AUC from the case's errors.
+    The numbers equal those of the class form up to the order of summation. Pass it to ``test()`` with
+    ``configurations=[...]``.
+
+    Args:
+        test_samples: The suite's distinct samples.
+        ground_truths: Their ground truths, in the same order.
+        inferences: The model's inferences, in the same order.
+        test_cases: The suite's test cases.
+        configuration: The failure threshold.
+
+    Returns:
+        Sample, test-case and suite metrics and the test-case plots.
+
+    Raises:
+        InputValidationError: data of other types than this module's, mismatched keypoints, or a
+            configuration of another type.
+    """
+    threshold = _threshold(configuration)
+    errors = _errors(list(zip(test_samples, ground_truths, inferences, strict=True)))
+    sample_metrics: list[MetricsTestSample] = [
+        KeypointsSampleMetrics(float(error), bool(error > threshold)) for error in errors
+    ]
+    position = {id(sample): i for i, sample in enumerate(test_samples)}
+    cases: list[TestCase] = []
+    slices: list[npt.NDArray[np.int64]] = []
+    for test_case, samples, _, _, _ in test_cases.iter(test_samples, ground_truths, inferences, sample_metrics):
+        cases.append(test_case)
+        slices.append(np.array([position[id(sample)] for sample in samples], dtype=np.int64))
+    means = mean_by_slice(errors, slices)
+    failures = mean_by_slice((errors > threshold).astype(np.float64), slices)
+    case_metrics: list[tuple[TestCase, MetricsTestCase]] = []
+    plots: list[tuple[TestCase, list[Plot]]] = []
+    for s, (test_case, members) in enumerate(zip(cases, slices, strict=True)):
+        if members.size == 0:
+            raise InputValidationError(f"test case {test_case.name!r} has no samples to evaluate")
+        case_errors = errors[members]
+        case_metrics.append((test_case, _case_metrics(case_errors, threshold, float(means[s]), float(failures[s]))))
+        case_plots = _case_plots(case_errors, threshold)
+        if case_plots:
+            plots.append((test_case, case_plots))
+    return EvaluationResults(
+        metrics_test_sample=list(zip(test_samples, sample_metrics, strict=True)),
+        metrics_test_case=case_metrics,
+        plots_test_case=plots,
+        metrics_test_suite=_suite_metrics([m for _, m in case_metrics]),
+    )
