@@ -642,7 +642,8 @@ class _SuiteState:
             if math.isnan(ap_by_label[k]):
                 continue
             recall, precision = curves.pr_curve(s, k, iou_threshold=self.config.iou_threshold)
-            pr.append(Curve(x=recall.tolist(), y=precision.tolist(), label=name))
+            # Rounded: the recall points are 0.01 steps, whose float sums show noise such as 0.35000000000000003.
+            pr.append(Curve(x=np.round(recall, 10).tolist(), y=precision.tolist(), label=name))
         if pr:
             plots.append(
                 CurvePlot(
