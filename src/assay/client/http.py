@@ -5,16 +5,12 @@ and raises the same :mod:`assay.errors` classes as the in-process transport: the
 ``{"code", "message", "details"}`` and this transport raises that class again.
 
 Bodies are JSON in which a non-finite float travels as ``{"$assay:float": "NaN"}`` (``"Infinity"``,
-``"-Infinity"``): the convention of the server's ``assay.server.wire``, kept here on the client's side.
+``"-Infinity"``), encoded and decoded by :mod:`assay._wire` as on the server.
 """
 
 from __future__ import annotations
 
-import gc
-import math
-import threading
-from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
 import httpx
@@ -22,6 +18,8 @@ import orjson
 import pydantic_core
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from assay._bulk import gc_paused
+from assay._wire import decode, encode
 from assay.errors import (
     AssayError,
     InputValidationError,
@@ -68,93 +66,18 @@ DEFAULT_PAGE_SIZE = 10_000
 PAGE_LIMIT_HEADER = "X-Assay-Page-Limit"
 
 _API_PREFIX = "/api/v1"
-_FLOAT_TAG = "$assay:float"
-_FLOAT_TAG_BYTES = b'"$assay:float"'
-_NAMES = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-_FIELD_NAMES: dict[type[BaseModel], dict[str, str]] = {}
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_was_enabled = [True]
-
 RecordT = TypeVar("RecordT", bound=BaseModel)
 T = TypeVar("T")
 
 
-def _tag(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return {_FLOAT_TAG: "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")}
-    if isinstance(value, dict):
-        return {key: _tag(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_tag(item) for item in value]
-    return value
-
-
-def _untag(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1 and _FLOAT_TAG in value and value[_FLOAT_TAG] in _NAMES:
-            return _NAMES[value[_FLOAT_TAG]]
-        return {key: _untag(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_untag(item) for item in value]
-    return value
-
-
-def _field_names(cls: type[BaseModel]) -> dict[str, str]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = {
-            name: field.serialization_alias or field.alias or name for name, field in cls.model_fields.items()
-        }
-    return names
-
-
-def _plain(value: Any) -> Any:
-    # Records become dicts one level at a time; data dicts inside them are shared, not copied, which keeps a
-    # page of 10,000 rows cheap. (model_dump would copy every nested dict and list.)
-    if isinstance(value, BaseModel):
-        names = _field_names(type(value))
-        return {names.get(key, key): _plain(item) for key, item in value.__dict__.items()}
-    if isinstance(value, list | tuple) and value and isinstance(value[0], BaseModel):
-        return [_plain(item) for item in value]
-    return value
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Decoding a large body creates millions of containers, and the cyclic collector would run over and
-    # over while they are made; none of them can be garbage yet, so it is paused (and its state restored).
-    global _gc_pauses
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled[0] = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled[0]:
-                gc.enable()
-
-
 def encode_body(value: dict[str, Any]) -> bytes:
     """Encode a request body (a dict of records and JSON-able data), non-finite floats tagged."""
-    with _gc_paused():
-        data = {key: _plain(item) for key, item in value.items()}
-        # Non-finite floats written as literals are cheap to find; only then is the data walked and tagged.
-        encoded = pydantic_core.to_json(data, inf_nan_mode="constants")
-        if b"NaN" in encoded or b"Infinity" in encoded:
-            encoded = orjson.dumps(_tag(data), option=orjson.OPT_NON_STR_KEYS)
-    return encoded
+    return encode(value)
 
 
 def decode_body(body: bytes) -> Any:
     """Decode a response body, turning tagged objects back into non-finite floats."""
-    with _gc_paused():
-        value = orjson.loads(body)
-        return _untag(value) if _FLOAT_TAG_BYTES in body else value
+    return decode(body)
 
 
 class _BearerToken(httpx.Auth):
@@ -298,7 +221,7 @@ class HttpTransport:
 
     def _parse(self, validate: Callable[[Any], T], data: Any) -> T:
         try:
-            with _gc_paused():
+            with gc_paused():
                 return validate(data)
         except ValidationError as exc:
             raise TransportError(

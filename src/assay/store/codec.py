@@ -9,11 +9,11 @@ slow walk that looks for them runs only on documents whose encoding contains ``n
 from __future__ import annotations
 
 import hashlib
-import math
 from typing import Any
 
 import orjson
 
+from assay._wire import FLOAT_TAG_BYTES, has_nonfinite, tag_nonfinite, untag_nonfinite
 from assay.errors import InputValidationError
 
 __all__ = [
@@ -22,42 +22,6 @@ __all__ = [
     "loads",
     "sample_key",
 ]
-
-_FLOAT_TAG = "$assay:float"
-_FLOAT_TAG_BYTES = b'"$assay:float"'
-_NAMES = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-
-
-def _has_nonfinite(value: Any) -> bool:
-    if isinstance(value, float):
-        return not math.isfinite(value)
-    if isinstance(value, dict):
-        return any(_has_nonfinite(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_nonfinite(v) for v in value)
-    return False
-
-
-def _tag_nonfinite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        name = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-        return {_FLOAT_TAG: name}
-    if isinstance(value, dict):
-        return {k: _tag_nonfinite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_tag_nonfinite(v) for v in value]
-    return value
-
-
-def _untag_nonfinite(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1 and value.get(_FLOAT_TAG) in _NAMES:
-            return _NAMES[value[_FLOAT_TAG]]
-        return {k: _untag_nonfinite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_untag_nonfinite(v) for v in value]
-    return value
-
 
 def _encode(value: Any, option: int) -> bytes:
     try:
@@ -68,8 +32,8 @@ def _encode(value: Any, option: int) -> bytes:
             "lists and dicts with string keys",
             reason=str(exc),
         ) from exc
-    if b"null" in encoded and _has_nonfinite(value):
-        encoded = orjson.dumps(_tag_nonfinite(value), option=option)
+    if b"null" in encoded and has_nonfinite(value):
+        encoded = orjson.dumps(tag_nonfinite(value), option=option)
     return encoded
 
 
@@ -91,9 +55,9 @@ def dumps(value: Any) -> str:
 def loads(text: str | bytes) -> Any:
     """Decode what :func:`dumps` wrote, restoring non-finite floats."""
     value = orjson.loads(text)
-    marker: Any = _FLOAT_TAG_BYTES if isinstance(text, bytes) else _FLOAT_TAG_BYTES.decode()
+    marker: Any = FLOAT_TAG_BYTES if isinstance(text, bytes) else FLOAT_TAG_BYTES.decode()
     if marker in text:
-        return _untag_nonfinite(value)
+        return untag_nonfinite(value)
     return value
 
 

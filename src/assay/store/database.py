@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -11,41 +9,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import sessionmaker
 
+from assay._bulk import gc_paused
 from assay.errors import AssayError, RemoteError
 from assay.store.engine import WRITE_OPTION, create_store_engine, redact_url
 from assay.store.migrate import ensure_schema
 from assay.store.repository import Repository
 
-__all__ = ["Store", "gc_paused"]
-
-_gc_lock = threading.Lock()
-_gc_depth = 0
-_gc_restore = False
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while a block runs.
-
-    Bulk reads and writes create hundreds of thousands of small dicts and lists that are never garbage, and
-    the collector's full passes over them cost more than the work itself (about 10x when loading 100,000
-    samples). Blocks are counted across threads: the collector restarts, if it was running, when the last
-    one ends.
-    """
-    global _gc_depth, _gc_restore
-    with _gc_lock:
-        if _gc_depth == 0:
-            _gc_restore = gc.isenabled()
-            gc.disable()
-        _gc_depth += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_depth -= 1
-            if _gc_depth == 0 and _gc_restore:
-                gc.enable()
-
+__all__ = ["Store"]
 
 class Store:
     """An Assay database; every use is one transaction with a :class:`Repository`.
