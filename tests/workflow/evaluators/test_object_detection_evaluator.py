@@ -314,3 +314,13 @@ def test_class_form_rebuilds_for_new_samples_and_for_another_model(metrics_close
     )
     metrics_close(reused, fresh)
     assert reused.Inferences == sum(len(inference.bboxes) for _, _, inference in other)
+
+
+@pytest.mark.parametrize("multiclass", [None, True, False])
+def test_a_suite_without_any_box_has_empty_metrics(multiclass):
+    rows = [(Image(locator="s3://b/empty.png"), ObjectDetectionGroundTruth([]), ObjectDetectionInference([]))]
+    configuration = ThresholdConfiguration(0.5, multiclass=multiclass)
+    evaluator = ObjectDetectionEvaluator(configurations=[configuration])
+    metrics = evaluator.compute_test_case_metrics(None, rows, [], configuration=configuration)
+    assert (metrics.Objects, metrics.Inferences, metrics.AP, metrics.F1, metrics.coco_AP) == (0, 0, None, 0.0, -1.0)
+    assert evaluator.compute_test_case_plots(None, rows, [], configuration=configuration) is None

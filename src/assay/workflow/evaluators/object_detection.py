@@ -258,7 +258,8 @@ class ObjectDetectionTestCaseMetrics(MetricsTestCase):
         Recall: ``TP / (TP + FN)``, 0 without true boxes.
         F1: ``2 TP / (2 TP + FP + FN)``.
         AP: Average precision at the IoU threshold, mean over labels with true boxes; None without any.
-        macro_Precision: Mean of the per-label precisions (multiclass; equals Precision otherwise).
+        macro_Precision: Mean of the per-label precisions (multiclass; equals Precision otherwise; 0 without
+            any label).
         macro_Recall: Mean of the per-label recalls.
         macro_F1: Mean of the per-label F1 scores.
         coco_AP: AP at IoU 0.50:0.95 (COCO), threshold-free; -1 where undefined.
@@ -614,9 +615,9 @@ class _SuiteState:
             Recall=_rate(total_tp, total_tp + total_fn),
             F1=_rate(2.0 * total_tp, 2.0 * total_tp + total_fp + total_fn),
             AP=float(defined.mean()) if defined.size else None,
-            macro_Precision=statistics.fmean(rows_p),
-            macro_Recall=statistics.fmean(rows_r),
-            macro_F1=statistics.fmean(rows_f),
+            macro_Precision=statistics.fmean(rows_p) if rows_p else 0.0,
+            macro_Recall=statistics.fmean(rows_r) if rows_r else 0.0,
+            macro_F1=statistics.fmean(rows_f) if rows_f else 0.0,
             coco_AP=summary[0],
             coco_AP50=summary[1],
             coco_AP75=summary[2],
@@ -653,7 +654,7 @@ class _SuiteState:
                     curves=pr,
                 )
             )
-        if self.multiclass:
+        if self.multiclass and self.labels:
             plots.append(self._confusion_matrix(members))
         return plots
 
