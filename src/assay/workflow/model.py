@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from assay._bulk import gc_paused
+from assay._bulk import bulk, gc_paused
 from assay.errors import InputValidationError, NotFoundError
 from assay.service.models import ModelRecord
 from assay.workflow._entity import (
@@ -143,6 +143,7 @@ class Model(Frozen):
         )
 
     # -- inferences ----------------------------------------------------------------------------------------
+    @bulk
     def load_inferences(self, test_case: TestCase) -> list[tuple[TestSample, GroundTruth, Inference]]:
         """The stored ``(test_sample, ground_truth, inference)`` of this model on a test-case version.
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from assay._bulk import gc_paused
+from assay._bulk import bulk, gc_paused
 from assay.errors import IncorrectUsageError, InputValidationError, NameConflictError, NotFoundError
 from assay.service.models import InitManyItem, SampleRow, TestCaseRecord
 from assay.workflow._entity import (
@@ -67,6 +67,7 @@ class TestCase(Frozen):
 
     __test__ = False  # not a pytest test class, despite its name
 
+    @bulk
     def __init__(
         self,
         name: str,
@@ -99,6 +100,7 @@ class TestCase(Frozen):
 
     # -- construction --------------------------------------------------------------------------------------
     @classmethod
+    @bulk
     def create(
         cls,
         name: str,
@@ -129,6 +131,7 @@ class TestCase(Frozen):
         return cls._from_record(cls._load_record(name, version))
 
     @classmethod
+    @bulk
     def init_many(
         cls,
         data: Sequence[tuple[str, Sequence[tuple[TestSample, GroundTruth]]]],
@@ -194,18 +197,18 @@ class TestCase(Frozen):
     def _rows(cls, test_samples: Sequence[tuple[TestSample, GroundTruth]]) -> list[SampleRow]:
         workflow = bound_workflow(cls)
         rows = []
-        with gc_paused():
-            for position, pair in enumerate(test_samples):
-                try:
-                    test_sample, ground_truth = pair
-                except (TypeError, ValueError):
-                    raise InputValidationError(
-                        f"test_samples[{position}] must be a (test_sample, ground_truth) pair, got {pair!r}"
-                    ) from None
-                rows.append(_row(workflow, test_sample, ground_truth, position))
+        for position, pair in enumerate(test_samples):
+            try:
+                test_sample, ground_truth = pair
+            except (TypeError, ValueError):
+                raise InputValidationError(
+                    f"test_samples[{position}] must be a (test_sample, ground_truth) pair, got {pair!r}"
+                ) from None
+            rows.append(_row(workflow, test_sample, ground_truth, position))
         return rows
 
     # -- reading -------------------------------------------------------------------------------------------
+    @bulk
     def load_test_samples(self) -> list[tuple[TestSample, GroundTruth]]:
         """All ``(test_sample, ground_truth)`` pairs of this version, in insertion order."""
         return list(self.iter_test_samples())
@@ -278,6 +281,7 @@ class TestCase(Frozen):
         description = editor._description if editor._description != editor._initial_description else None
         self._commit(description=description, reset=editor._reset, add=add, remove=remove)
 
+    @bulk
     def _commit(
         self, *, description: str | None, reset: bool, add: list[SampleRow], remove: list[dict[str, Any]]
     ) -> None:

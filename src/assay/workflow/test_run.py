@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assay._bulk import gc_paused
+from assay._bulk import bulk
 from assay.errors import IncorrectUsageError, InputValidationError, WorkflowMismatchError
 from assay.service.models import ConfigurationIn, SampleMetricsRow, TestCaseMetricsRow, TestRunRecord
 from assay.workflow._entity import Frozen, paged, revive_sample, sample_dict, sample_key, transport
@@ -134,6 +134,7 @@ class TestRun(Frozen):
         for row in pages:
             yield revive_sample(sample_type, row.test_sample, row.metadata)
 
+    @bulk
     def upload_inferences(self, inferences: list[tuple[TestSample, Inference]]) -> None:
         """Store inferences of the model, in one transaction.
 
@@ -142,10 +143,7 @@ class TestRun(Frozen):
             RemoteError: a sample already has an inference of this model and the run was not made with
                 ``reset``.
         """
-        workflow = self.model.workflow
-        rows = []
-        with gc_paused():
-            rows = self._inference_rows(workflow, inferences)
+        rows = self._inference_rows(self.model.workflow, inferences)
         if rows:
             transport().upload_inferences(self.model._id, rows, reset=self.reset)
 
