@@ -109,10 +109,17 @@ def encode_png(image: NDArray[np.generic], mode: str) -> BytesIO:
     Raises:
         InputValidationError: an array that does not fit the mode.
     """
+    array = np.asarray(image)
+    # Pillow infers the mode from shape and dtype (its `mode=` argument is deprecated): check that it agrees.
     try:
-        picture = PILImage.fromarray(np.asarray(image), mode=mode)
+        picture = PILImage.fromarray(array)
     except (TypeError, ValueError) as error:
-        raise InputValidationError(f"cannot encode an image of shape {np.shape(image)} as {mode!r}: {error}") from None
+        raise InputValidationError(f"cannot encode an image of shape {array.shape} as {mode!r}: {error}") from None
+    if picture.mode != mode:
+        raise InputValidationError(
+            f"cannot encode an image of shape {array.shape} and dtype {array.dtype} as {mode!r}: "
+            f"such an array is a {picture.mode!r} image"
+        )
     buffer = BytesIO()
     picture.save(buffer, format="PNG")
     buffer.seek(0)
