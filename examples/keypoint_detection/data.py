@@ -199,9 +199,7 @@ def render(geometry: FaceGeometry, conditions: FaceConditions, rng: np.random.Ge
     draw.ellipse(box(x0, y0, x1, y1), fill=skin)
     for eye_x, eye_y, half_width in geometry.eyes():
         half_height = geometry.eye_half_width * 0.42
-        draw.ellipse(
-            box(eye_x - half_width, eye_y - half_height, eye_x + half_width, eye_y + half_height), fill=_EYE
-        )
+        draw.ellipse(box(eye_x - half_width, eye_y - half_height, eye_x + half_width, eye_y + half_height), fill=_EYE)
         if conditions.occlusion == "glasses":
             margin = 3.5
             draw.rectangle(
@@ -217,9 +215,7 @@ def render(geometry: FaceGeometry, conditions: FaceConditions, rng: np.random.Ge
     nose_x, nose_y = geometry.nose_x(), geometry.nose_y
     nostril = geometry.radii[0] * 0.05
     for dx in (-2.2 * nostril, 2.2 * nostril):
-        draw.ellipse(
-            box(nose_x + dx - nostril, nose_y - nostril, nose_x + dx + nostril, nose_y + nostril), fill=_EYE
-        )
+        draw.ellipse(box(nose_x + dx - nostril, nose_y - nostril, nose_x + dx + nostril, nose_y + nostril), fill=_EYE)
     (mouth_left_x, mouth_y), (mouth_right_x, _) = geometry.keypoints()[3:]
     lip = geometry.radii[1] * 0.05
     draw.ellipse(box(mouth_left_x, mouth_y - lip, mouth_right_x, mouth_y + lip), fill=_MOUTH)

@@ -233,14 +233,10 @@ def evaluate_keypoint_detection(
         >>> test(model, suite, evaluate_keypoint_detection, configurations=CONFIGURATIONS)  # doctest: +SKIP
     """
     threshold = _threshold(configuration)
-    per_sample = [
-        sample_metrics(gt, inf, threshold) for gt, inf in zip(ground_truths, inferences, strict=True)
-    ]
+    per_sample = [sample_metrics(gt, inf, threshold) for gt, inf in zip(ground_truths, inferences, strict=True)]
     by_case = []
     plots = []
-    for test_case, _, _, _, case_sample_metrics in test_cases.iter(
-        test_samples, ground_truths, inferences, per_sample
-    ):
+    for test_case, _, _, _, case_sample_metrics in test_cases.iter(test_samples, ground_truths, inferences, per_sample):
         by_case.append((test_case, case_metrics(case_sample_metrics)))
         plots.append((test_case, case_plots(case_sample_metrics)))
     return EvaluationResults(

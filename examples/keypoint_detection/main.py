@@ -170,8 +170,7 @@ def report(example: ExampleRun) -> str:
         f"A = {model_a.name}, B = {model_b.name}",
         f"mean NME (lower is better) and alignment-failure rate at {shown.display_name()}",
         "",
-        f"{'test case':<20} {'faces':>5}   {'A mean NME':>10} {'fail':>5}   {'B mean NME':>10} {'fail':>5}"
-        "   better",
+        f"{'test case':<20} {'faces':>5}   {'A mean NME':>10} {'fail':>5}   {'B mean NME':>10} {'fail':>5}   better",
     ]
     for slice_name in SLICES:
         a = example.metrics(model_a, slice_name, shown)
@@ -222,18 +221,14 @@ def _verdict(example: ExampleRun) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point: initialise Assay, run the example and print the summary."""
-    parser = argparse.ArgumentParser(
-        prog="python -m examples.keypoint_detection", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m examples.keypoint_detection", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--data-dir",
         type=Path,
         default=None,
         help="folder for the images (default: $ASSAY_HOME/examples/keypoints)",
     )
-    parser.add_argument(
-        "--images", type=int, default=DEFAULT_SIZE, help=f"number of faces (default: {DEFAULT_SIZE})"
-    )
+    parser.add_argument("--images", type=int, default=DEFAULT_SIZE, help=f"number of faces (default: {DEFAULT_SIZE})")
     parser.add_argument(
         "--reset",
         action="store_true",

@@ -29,9 +29,7 @@ MODEL_A = "mean-shape-regressor"
 MODEL_B = "dark-blob-detector"
 
 
-def _face_box(
-    test_sample: TestSample, image_size: tuple[int, int] | None = None
-) -> tuple[float, float, float, float]:
+def _face_box(test_sample: TestSample, image_size: tuple[int, int] | None = None) -> tuple[float, float, float, float]:
     # Without a box from the upstream detector, the face is assumed to fill the frame.
     if test_sample.bbox is not None:
         (x0, y0), (x1, y1) = test_sample.bbox.top_left, test_sample.bbox.bottom_right
@@ -155,9 +153,7 @@ class DarkBlobDetector:
         return Inference(keypoints=Keypoints(points=points), confidence=found / 3)
 
 
-def _split_by_x(
-    xs: np.ndarray, ys: np.ndarray
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+def _split_by_x(xs: np.ndarray, ys: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     # Two eyes are two runs of columns: split at the widest horizontal gap. One blob only (an eye lost) is
     # still split, at its widest gap, which is the kind of mistake a detector without a shape prior makes.
     order = np.argsort(xs, kind="stable")

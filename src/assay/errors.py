@@ -195,7 +195,5 @@ def error_from_payload(payload: dict[str, Any], status_code: int = 500) -> Assay
     message = str(payload.get("message", ""))
     details = payload.get("details") or {}
     if cls is None:
-        cls = {401: UnauthenticatedError, 403: PermissionDeniedError, 404: NotFoundError}.get(
-            status_code, RemoteError
-        )
+        cls = {401: UnauthenticatedError, 403: PermissionDeniedError, 404: NotFoundError}.get(status_code, RemoteError)
     return cls(message, **details)

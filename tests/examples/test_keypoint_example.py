@@ -99,9 +99,7 @@ def test_suite_holds_one_test_case_per_slice(runs):
         expected = {r.test_sample.locator for r in runs.records if keep(r.conditions)}
         test_case = workflow.TestCase.load(main.test_case_name(slice_name))
         assert {sample.locator for sample, _ in test_case.load_test_samples()} == expected
-    assert (
-        len(workflow.TestCase.load(main.test_case_name("complete")).load_test_samples()) == data.DEFAULT_SIZE
-    )
+    assert len(workflow.TestCase.load(main.test_case_name("complete")).load_test_samples()) == data.DEFAULT_SIZE
 
 
 def test_images_are_written_under_assay_home(runs):
@@ -364,9 +362,7 @@ def one_face(tmp_path):
 
 @pytest.mark.parametrize("model_class", [models.MeanShapeRegressor, models.DarkBlobDetector])
 def test_models_predict_five_points_without_a_face_box(one_face, model_class):
-    model = (
-        model_class(data.training_shapes(20)) if model_class is models.MeanShapeRegressor else model_class()
-    )
+    model = model_class(data.training_shapes(20)) if model_class is models.MeanShapeRegressor else model_class()
     boxless = workflow.TestSample(locator=one_face.test_sample.locator)
     inference = model.infer(boxless)
     assert len(inference.keypoints.points) == len(data.KEYPOINT_NAMES)

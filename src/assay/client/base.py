@@ -126,9 +126,7 @@ class Transport(Protocol):
             WorkflowMismatchError: a test case belongs to another workflow.
         """
 
-    def load_test_suite(
-        self, name: str, version: int | None = None, workflow: str | None = None
-    ) -> TestSuiteRecord:
+    def load_test_suite(self, name: str, version: int | None = None, workflow: str | None = None) -> TestSuiteRecord:
         """Load a version of a test suite (the latest when ``version`` is None)."""
 
     def edit_test_suite(

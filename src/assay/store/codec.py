@@ -23,6 +23,7 @@ __all__ = [
     "sample_key",
 ]
 
+
 def _encode(value: Any, option: int) -> bytes:
     try:
         encoded = orjson.dumps(value, option=option)

@@ -17,6 +17,7 @@ from assay.store.repository import Repository
 
 __all__ = ["Store"]
 
+
 class Store:
     """An Assay database; every use is one transaction with a :class:`Repository`.
 
