@@ -11,11 +11,15 @@ call gives the same answer.
 * :func:`paired_permutation_test`: p-value of that difference under the null hypothesis that the two
   models are exchangeable on each sample (random swaps within pairs; exact when all swaps fit);
 * :func:`benjamini_hochberg`: which of many such tests (one per test case) to call significant while
-  keeping the expected share of false discoveries at most ``alpha``.
+  keeping the expected share of false discoveries at most ``alpha``;
+* :func:`paired_tests` and :func:`unpaired_tests`: many tests at once (every metric of every model against a
+  baseline on one test case), sharing one draw of resamples and computed as matrix products.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,12 +30,15 @@ import numpy.typing as npt
 from assay.metrics._errors import MetricsInputError
 
 __all__ = [
+    "BatchTestResult",
     "ConfidenceInterval",
     "PermutationTestResult",
     "benjamini_hochberg",
     "bootstrap_ci",
     "paired_bootstrap_ci",
     "paired_permutation_test",
+    "paired_tests",
+    "unpaired_tests",
 ]
 
 Statistic = Callable[[npt.NDArray[Any]], float]
@@ -340,3 +347,244 @@ def benjamini_hochberg(
         chosen[order[: passing[-1] + 1]] = True
         rejected[valid] = chosen
     return rejected, adjusted
+
+
+# -- many tests at once ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BatchTestResult:
+    """Results of :func:`paired_tests` or :func:`unpaired_tests`, one entry per tested column.
+
+    Columns that could not be tested (a non-finite value) hold NaN everywhere.
+
+    Attributes:
+        estimate: ``(T,)`` observed differences of means.
+        low: ``(T,)`` lower bounds of the percentile bootstrap intervals.
+        high: ``(T,)`` upper bounds.
+        p_value: ``(T,)`` two-sided permutation p-values.
+        confidence: Confidence level of the intervals.
+        exact: Whether the permutation p-values enumerate every pattern (otherwise random ones were drawn).
+    """
+
+    estimate: npt.NDArray[np.float64]
+    low: npt.NDArray[np.float64]
+    high: npt.NDArray[np.float64]
+    p_value: npt.NDArray[np.float64]
+    confidence: float
+    exact: bool
+
+
+def _columns(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 1:
+        array = array[:, None]
+    if array.ndim != 2:
+        raise MetricsInputError(f"{name} must be (samples, tests), got shape {array.shape}")
+    if array.shape[0] == 0:
+        raise MetricsInputError(f"{name} must hold at least one sample (one row per sample)")
+    return array
+
+
+def _two_sided(
+    null: npt.NDArray[np.float64], observed: npt.NDArray[np.float64], scale: npt.NDArray[np.float64], adjustment: int
+) -> npt.NDArray[np.float64]:
+    """Two-sided p-values from null statistics ``(R, T)`` and observed ``(T,)`` (twice the smaller tail)."""
+    # Ties (frequent with 0/1 values) are decided up to rounding: the null statistics and the observed one are
+    # sums of the same numbers in another order, which differ by a few ulp of the values summed.
+    gamma = 100 * np.finfo(np.float64).eps * (np.abs(observed) + scale)
+    total = null.shape[0] + adjustment
+    p_less = (np.count_nonzero(null <= observed + gamma, axis=0) + adjustment) / total
+    p_greater = (np.count_nonzero(null >= observed - gamma, axis=0) + adjustment) / total
+    return np.asarray(np.minimum(2.0 * np.minimum(p_less, p_greater), 1.0), dtype=np.float64)
+
+
+def _bootstrap_means(
+    values: npt.NDArray[np.float64], n_resamples: int, rng: np.random.Generator
+) -> npt.NDArray[np.float64]:
+    """``(n_resamples, T)`` column means over bootstrap resamples of the rows, as count-matrix products.
+
+    Indices are drawn exactly as :func:`bootstrap_ci` draws them, so one seed gives the same resamples.
+    """
+    n = values.shape[0]
+    means = np.empty((n_resamples, values.shape[1]))
+    block = max(1, _BLOCK_ELEMENTS // n)
+    for start in range(0, n_resamples, block):
+        size = min(block, n_resamples - start)
+        indices = rng.integers(0, n, size=(size, n))
+        # How often each row is drawn in each resample: the resampled mean is counts @ values / n.
+        flat = (indices + (np.arange(size) * n)[:, None]).ravel()
+        counts = np.bincount(flat, minlength=size * n).reshape(size, n).astype(np.float64)
+        means[start : start + size] = counts @ values / n
+    return means
+
+
+def _interval(
+    estimates: npt.NDArray[np.float64], confidence: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    low, high = np.quantile(estimates, [(1 - confidence) / 2, (1 + confidence) / 2], axis=0)
+    return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+
+
+def _finite_columns(*arrays: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    keep = np.ones(arrays[0].shape[1], dtype=bool)
+    for array in arrays:
+        keep &= np.all(np.isfinite(array), axis=0)
+    return keep
+
+
+def _scatter(keep: npt.NDArray[np.bool_], values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    out = np.full(keep.shape, np.nan)
+    out[keep] = values
+    return out
+
+
+def paired_tests(
+    diffs: npt.ArrayLike,
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = 1000,
+    seed: int | np.random.SeedSequence = 0,
+) -> BatchTestResult:
+    """Paired bootstrap intervals and sign-flip permutation tests of many mean differences on shared samples.
+
+    Column ``t`` holds the per-sample differences ``d_it = a_it - b_it`` of one comparison (a metric of model A
+    minus that of model B on sample ``i``); every column has the same samples. The estimate is
+    ``mean_i d_it``. One draw serves all columns:
+
+    * bootstrap: resample rows with replacement ``n_resamples`` times; with ``C`` the ``(R, N)`` matrix of
+      how often each row is drawn, the resampled means are ``C @ D / N``, and the interval is their
+      ``(1 - confidence) / 2`` and ``(1 + confidence) / 2`` quantiles;
+    * permutation: under the null hypothesis the two models are exchangeable on each sample, so each
+      difference keeps or flips its sign with probability 1/2; with ``S`` the ``(R, N)`` matrix of signs,
+      the null means are ``S @ D / N``. When ``2**N <= n_resamples`` all patterns are enumerated and
+      ``p = count / 2**N``, else ``p = (count + 1) / (n_resamples + 1)``; two-sided is twice the smaller
+      tail, capped at 1.
+
+    Resamples are drawn exactly as :func:`paired_bootstrap_ci` and :func:`paired_permutation_test` draw
+    them, so with the same seed each column gives their numbers (up to rounding). A column holding a
+    non-finite value is not tested (NaN results); so are all columns when there is none finite.
+
+    Args:
+        diffs: ``(N, T)`` per-sample differences (``(N,)`` for one test).
+        confidence: Confidence level of the intervals, in (0, 1).
+        n_resamples: Bootstrap resamples, and random sign patterns when enumeration is too large.
+        seed: Seed of the random generators (same seed, same numbers).
+
+    Returns:
+        The :class:`BatchTestResult`.
+
+    Raises:
+        MetricsInputError: no samples, more than two dimensions, or an invalid option.
+
+    Example:
+        >>> r = paired_tests([[1.0, 0.0], [1.0, 0.0], [1.0, 1.0], [1.0, -1.0]], n_resamples=100)
+        >>> r.estimate.tolist(), r.p_value.tolist(), r.exact
+        ([1.0, 0.0], [0.125, 1.0], True)
+    """
+    _check(confidence, n_resamples)
+    d = _columns(diffs, "diffs")
+    n, t = d.shape
+    keep = _finite_columns(d)
+    exact = n < 63 and 2**n <= n_resamples
+    nan = np.full(t, np.nan)
+    if not keep.any():
+        return BatchTestResult(nan, nan.copy(), nan.copy(), nan.copy(), confidence, exact)
+    d = d[:, keep]
+    estimate = d.mean(axis=0)
+    boot = _bootstrap_means(d, n_resamples, np.random.default_rng(seed))
+    low, high = _interval(boot, confidence)
+    total = 2**n if exact else n_resamples
+    rng = np.random.default_rng(seed)
+    null = np.empty((total, d.shape[1]))
+    block = max(1, _BLOCK_ELEMENTS // n)
+    for start in range(0, total, block):
+        count = min(block, total - start)
+        if exact:
+            codes = np.arange(start, start + count, dtype=np.int64)[:, None]
+            swaps = ((codes >> np.arange(n - 1, -1, -1, dtype=np.int64)) & 1).astype(bool)
+        else:
+            swaps = rng.random((count, n)) < 0.5
+        null[start : start + count] = np.where(swaps, -1.0, 1.0) @ d / n
+    p = _two_sided(null, estimate, np.abs(d).mean(axis=0), 0 if exact else 1)
+    return BatchTestResult(
+        _scatter(keep, estimate), _scatter(keep, low), _scatter(keep, high), _scatter(keep, p), confidence, exact
+    )
+
+
+def unpaired_tests(
+    values_a: npt.ArrayLike,
+    values_b: npt.ArrayLike,
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = 1000,
+    seed: int | np.random.SeedSequence = 0,
+) -> BatchTestResult:
+    """Bootstrap intervals and label-permutation tests of many differences of means on two sample groups.
+
+    For models that ran on different samples: column ``t`` of ``values_a`` (``N_a`` samples) and of
+    ``values_b`` (``N_b`` samples) hold one metric of the two models; the estimate is
+    ``mean(a_t) - mean(b_t)``. One draw serves all columns:
+
+    * bootstrap: each group is resampled with replacement on its own (``C_a @ A / N_a - C_b @ B / N_b`` with
+      the count matrices ``C``), the interval is the percentile one;
+    * permutation: under the null hypothesis the group labels are exchangeable; each resample picks which
+      ``N_a`` of the pooled ``N_a + N_b`` rows form group A, and ``W @ [A; B]`` with weights ``1/N_a`` and
+      ``-1/N_b`` gives the null differences. When ``C(N_a + N_b, N_a) <= n_resamples`` every split is
+      enumerated and ``p = count / C``, else ``p = (count + 1) / (n_resamples + 1)``; two-sided is twice the
+      smaller tail, capped at 1 (as scipy's ``permutation_test``).
+
+    A column holding a non-finite value in either group is not tested (NaN results).
+
+    Args:
+        values_a: ``(N_a, T)`` per-sample values of model A (``(N_a,)`` for one test).
+        values_b: ``(N_b, T)`` per-sample values of model B, same columns.
+        confidence: Confidence level of the intervals, in (0, 1).
+        n_resamples: Bootstrap resamples, and random splits when enumeration is too large.
+        seed: Seed of the random generator.
+
+    Returns:
+        The :class:`BatchTestResult` (A minus B).
+
+    Raises:
+        MetricsInputError: an empty group, different column counts, or an invalid option.
+
+    Example:
+        >>> r = unpaired_tests([3.0, 4.0, 5.0], [0.0, 1.0, 2.0], n_resamples=100)
+        >>> r.estimate.tolist(), r.p_value.tolist(), r.exact
+        ([3.0], [0.1], True)
+    """
+    _check(confidence, n_resamples)
+    a, b = _columns(values_a, "values_a"), _columns(values_b, "values_b")
+    if a.shape[1] != b.shape[1]:
+        raise MetricsInputError(f"values_a has {a.shape[1]} columns but values_b has {b.shape[1]}")
+    n_a, n_b = a.shape[0], b.shape[0]
+    n = n_a + n_b
+    splits = math.comb(n, n_a)
+    exact = splits <= n_resamples
+    keep = _finite_columns(a, b)
+    nan = np.full(a.shape[1], np.nan)
+    if not keep.any():
+        return BatchTestResult(nan, nan.copy(), nan.copy(), nan.copy(), confidence, exact)
+    a, b = a[:, keep], b[:, keep]
+    estimate = a.mean(axis=0) - b.mean(axis=0)
+    rng = np.random.default_rng(seed)
+    boot = _bootstrap_means(a, n_resamples, rng) - _bootstrap_means(b, n_resamples, rng)
+    low, high = _interval(boot, confidence)
+    pooled = np.vstack([a, b])
+    total = splits if exact else n_resamples
+    combos = itertools.combinations(range(n), n_a) if exact else None
+    null = np.empty((total, a.shape[1]))
+    block = max(1, _BLOCK_ELEMENTS // n)
+    for start in range(0, total, block):
+        count = min(block, total - start)
+        if combos is not None:
+            chosen = np.array(list(itertools.islice(combos, count)), dtype=np.int64).reshape(count, n_a)
+        else:
+            # The first N_a positions of a uniformly random permutation are a uniformly random split.
+            chosen = np.argsort(rng.random((count, n)), axis=1)[:, :n_a]
+        weights = np.full((count, n), -1.0 / n_b)
+        np.put_along_axis(weights, chosen, 1.0 / n_a, axis=1)
+        null[start : start + count] = weights @ pooled
+    p = _two_sided(null, estimate, np.abs(pooled).mean(axis=0), 0 if exact else 1)
+    return BatchTestResult(
+        _scatter(keep, estimate), _scatter(keep, low), _scatter(keep, high), _scatter(keep, p), confidence, exact
+    )
