@@ -1,28 +1,54 @@
-"""What routes depend on, as named types: the service and the caller's API token."""
+"""What routes depend on, as named types: the service, the settings, the caller and paging.
+
+A caller authenticates with either an API token (``Authorization: Bearer <token>``, what the Python client
+sends) or the session cookie that signing in to the web app sets. Browsers attach cookies to requests that
+other sites make them send, so a cookie-authenticated request that changes something must also echo the
+session's CSRF token in the ``X-CSRF-Token`` header (double submit: a page of another site cannot read the
+``assay_csrf`` cookie to copy it). A bearer token is never sent by a browser on its own and needs no such
+header.
+"""
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated, NamedTuple
 
 from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from assay.errors import UnauthenticatedError
+from assay.errors import PermissionDeniedError, UnauthenticatedError
 from assay.server.settings import Settings
 from assay.service import Service
-from assay.service.models import TokenRecord
+from assay.service.views import SessionInfo
 
 __all__ = [
+    "CSRF_COOKIE",
+    "CSRF_HEADER",
     "PAGE_LIMIT_HEADER",
-    "CurrentToken",
+    "SESSION_COOKIE",
+    "Caller",
+    "CurrentCaller",
+    "CurrentSession",
     "Page",
     "PageDep",
     "ServiceDep",
     "SettingsDep",
     "authenticate",
+    "current_session",
     "get_service",
     "get_settings",
 ]
+
+#: The HttpOnly cookie that holds a web app session's secret.
+SESSION_COOKIE = "assay_session"
+
+#: The cookie, readable by the web app's script, that holds the session's CSRF token.
+CSRF_COOKIE = "assay_csrf"
+
+#: The header in which cookie-authenticated requests that change something echo the CSRF token.
+CSRF_HEADER = "X-CSRF-Token"
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 #: The response header of a paged list: the most rows the server allowed in it (it may cap ``limit``).
 PAGE_LIMIT_HEADER = "X-Assay-Page-Limit"
@@ -56,25 +82,76 @@ def get_service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(get_service)]
 
 
-def authenticate(
-    service: ServiceDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> TokenRecord:
-    """The token of the request's ``Authorization: Bearer <token>`` header.
+_session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    scheme_name="WebSession",
+    description="The web app's session cookie, set by `POST /api/v1/session`; changes need `X-CSRF-Token`.",
+)
+
+
+class Caller(NamedTuple):
+    """Who made a request: the name of its API token or session, and the session when it came with one."""
+
+    name: str
+    session: SessionInfo | None
+
+
+def _check_csrf(request: Request, session: SessionInfo) -> None:
+    if request.method in _SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+        raise PermissionDeniedError(
+            f"this request changes data and was authenticated by the session cookie: send the session's CSRF "
+            f"token in the header `{CSRF_HEADER}` (it is in the `{CSRF_COOKIE}` cookie)"
+        )
+
+
+def current_session(
+    request: Request, service: ServiceDep, secret: Annotated[str | None, Depends(_session_cookie)]
+) -> SessionInfo:
+    """The web app session of the request's cookie; CSRF-checked when the method changes something.
 
     Raises:
-        UnauthenticatedError: the header is missing or is not a bearer token.
-        InvalidTokenError: the token is unknown or revoked.
+        UnauthenticatedError: no session cookie, or its session ended.
+        PermissionDeniedError: an unsafe method without the session's CSRF token in ``X-CSRF-Token``.
     """
-    if credentials is None:
+    if not secret:
+        raise UnauthenticatedError("not signed in: sign in to the web app with an API token")
+    session = service.verify_session(secret)
+    _check_csrf(request, session)
+    return session
+
+
+CurrentSession = Annotated[SessionInfo, Depends(current_session)]
+
+
+def authenticate(
+    request: Request,
+    service: ServiceDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    secret: Annotated[str | None, Depends(_session_cookie)],
+) -> Caller:
+    """The caller, by the request's ``Authorization: Bearer <token>`` header, else by its session cookie.
+
+    Raises:
+        UnauthenticatedError: neither credential, or the session ended.
+        InvalidTokenError: the bearer token is unknown or revoked.
+        PermissionDeniedError: a cookie-authenticated unsafe method without the CSRF header.
+    """
+    if credentials is not None:
+        return Caller(name=service.verify_token(credentials.credentials).name, session=None)
+    if not secret:
         raise UnauthenticatedError(
             "this request needs an API token: send the header `Authorization: Bearer <token>` "
-            "(`assay token create` on the server makes one)"
+            "(`assay token create` on the server makes one), or sign in to the web app"
         )
-    return service.verify_token(credentials.credentials)
+    session = current_session(request, service, secret)
+    return Caller(name=session.token_name, session=session)
 
 
-CurrentToken = Annotated[TokenRecord, Depends(authenticate)]
+CurrentCaller = Annotated[Caller, Depends(authenticate)]
 
 
 def get_settings(request: Request) -> Settings:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -21,6 +23,8 @@ class Settings(BaseSettings):
         server_host: The address to listen on.
         server_port: The port to listen on.
         page_size: The most rows one request returns from a paged list; clients page through the rest.
+        session_days: How long a web app sign-in lasts, in days.
+        sign_in_code_minutes: How long the one-time sign-in link that ``assay server`` prints can be used.
         title: The API's title in the OpenAPI document.
     """
 
@@ -30,7 +34,19 @@ class Settings(BaseSettings):
     server_host: str = "127.0.0.1"
     server_port: int = Field(default=8000, ge=0, le=65535)
     page_size: int = Field(default=10_000, ge=1)
+    session_days: float = Field(default=7, gt=0)
+    sign_in_code_minutes: float = Field(default=10, gt=0)
     title: str = "Assay"
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        """How long a web app session lasts."""
+        return timedelta(days=self.session_days)
+
+    @property
+    def sign_in_code_lifetime(self) -> timedelta:
+        """How long a one-time sign-in code can be used."""
+        return timedelta(minutes=self.sign_in_code_minutes)
 
     def database_url_value(self) -> str | None:
         """The database URL in clear, for opening the store (never for logging)."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
-from assay.errors import IncorrectUsageError, InputValidationError, InvalidTokenError
+from assay.errors import IncorrectUsageError, InputValidationError, InvalidTokenError, UnauthenticatedError
 from assay.service.models import (
     ConfigurationIn,
     InferenceRow,
@@ -29,7 +30,26 @@ from assay.service.models import (
     TokenRecord,
     WorkflowRecord,
 )
-from assay.store import Store, default_database_url
+from assay.service.views import (
+    ModelDetail,
+    ModelRef,
+    ModelSummary,
+    Overview,
+    Paged,
+    RunProgress,
+    RunSummary,
+    SessionInfo,
+    SuiteDetail,
+    SuiteDiff,
+    SuiteRef,
+    SuiteSummary,
+    SuiteVersionSummary,
+    TestCaseChange,
+    TestCaseRef,
+    WorkflowOverview,
+)
+from assay.store import Store, default_database_url, web_sessions
+from assay.store.view_queries import RUN_STATUSES, ViewQueries
 
 __all__ = ["Service"]
 
@@ -110,6 +130,50 @@ def _run_record(row: JsonDict) -> TestRunRecord:
     return TestRunRecord.model_validate(row)
 
 
+#: How long a browser session lasts unless the server is set otherwise.
+SESSION_LIFETIME = timedelta(days=7)
+
+#: How long the one-time sign-in code of ``assay server`` can be used.
+SIGN_IN_CODE_LIFETIME = timedelta(minutes=10)
+
+#: Rows in a page of a view when the caller does not say.
+VIEW_PAGE = 50
+
+#: What the home page shows of each workflow, and how many runs a model's page lists.
+OVERVIEW_SUITES = 20
+OVERVIEW_MODELS = 20
+OVERVIEW_RUNS = 10
+MODEL_RUNS = 50
+
+
+class _ViewCache:
+    """Facts the views derive from immutable data, kept across requests (bounded; any replica may rebuild it).
+
+    Suite versions never change, so their distinct-sample counts hold forever; a model that has inferred
+    every sample of a suite version keeps those inferences (they are replaced, never deleted).
+    """
+
+    _LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self.suite_samples: dict[int, int] = {}
+        self.fully_inferred: set[tuple[int, int]] = set()
+
+    def remember_samples(self, test_suite_version_id: int, count: int) -> None:
+        if len(self.suite_samples) >= self._LIMIT:
+            self.suite_samples.clear()
+        self.suite_samples[test_suite_version_id] = count
+
+    def remember_inferred(self, key: tuple[int, int]) -> None:
+        if len(self.fully_inferred) >= self._LIMIT:
+            self.fully_inferred.clear()
+        self.fully_inferred.add(key)
+
+
+def _case_ref(case: TestCaseRecord) -> TestCaseRef:
+    return TestCaseRef(id=case.id, name=case.name, version=case.version, n_samples=case.n_samples)
+
+
 class Service:
     """Assay's domain operations on one store.
 
@@ -119,6 +183,7 @@ class Service:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._view_cache = _ViewCache()
 
     @classmethod
     def from_url(cls, url: str | None = None) -> Service:
@@ -548,6 +613,369 @@ class Service:
                 )
                 for entry in found
             ]
+
+    # -- web app: sessions ---------------------------------------------------------------------------------
+    def create_session(self, api_token: str, lifetime: timedelta = SESSION_LIFETIME) -> tuple[SessionInfo, str]:
+        """Sign a browser in with an API token.
+
+        Args:
+            api_token: The secret of an API token.
+            lifetime: How long the session lasts.
+
+        Returns:
+            The session and its secret, the value of the session cookie (stored only as a hash).
+
+        Raises:
+            InvalidTokenError: the token is unknown or revoked.
+        """
+        if not isinstance(api_token, str) or not api_token:
+            raise InvalidTokenError("an API token must be a non-empty string")
+        with self._store.write() as repo:
+            info, secret = web_sessions.create_session(repo.session, api_token, lifetime)
+        return SessionInfo.model_validate(info), secret
+
+    def create_sign_in_code(self, lifetime: timedelta = SIGN_IN_CODE_LIFETIME) -> str:
+        """A one-time sign-in code, as ``assay server`` prints in its URL; usable once within ``lifetime``."""
+        with self._store.write() as repo:
+            return web_sessions.create_sign_in_code(repo.session, lifetime)
+
+    def redeem_sign_in_code(self, code: str, lifetime: timedelta = SESSION_LIFETIME) -> tuple[SessionInfo, str]:
+        """Use up a one-time sign-in code and sign a browser in with it.
+
+        The session stands for no API token (its ``token_name`` is ``"sign-in link"``): whoever could read
+        the server's output may use the app, as whoever can run ``assay token create`` could anyway.
+
+        Returns:
+            The session and its secret, the value of the session cookie.
+
+        Raises:
+            InvalidTokenError: the code is unknown, expired or was used already.
+        """
+        if not isinstance(code, str) or not code:
+            raise InvalidTokenError("a sign-in code must be a non-empty string")
+        with self._store.write() as repo:
+            info, secret = web_sessions.redeem_sign_in_code(repo.session, code, lifetime)
+        return SessionInfo.model_validate(info), secret
+
+    def verify_session(self, session_id: str) -> SessionInfo:
+        """The live session whose cookie holds ``session_id``.
+
+        Raises:
+            UnauthenticatedError: no such session, or it expired, was revoked, or its API token was revoked.
+        """
+        if not isinstance(session_id, str) or not session_id:
+            raise UnauthenticatedError("no session; sign in again")
+        with self._store.read() as repo:
+            return SessionInfo.model_validate(web_sessions.verify_session(repo.session, session_id))
+
+    def revoke_session(self, session_id: str) -> None:
+        """Sign a session out: its cookie is refused from now on.
+
+        Raises:
+            UnauthenticatedError: no live session has this id.
+        """
+        if not isinstance(session_id, str) or not session_id:
+            raise UnauthenticatedError("no session; sign in again")
+        with self._store.write() as repo:
+            web_sessions.revoke_session(repo.session, session_id)
+
+    # -- web app: views ------------------------------------------------------------------------------------
+    def read_overview(self) -> Overview:
+        """The home page: each workflow with its latest suites and models (20 each) and 10 latest runs."""
+        with self._store.read() as repo:
+            views = ViewQueries(repo.session)
+            workflows = []
+            for workflow in views.workflows():
+                suites, n_suites = self._suite_summaries(views, workflow["name"], None, 0, OVERVIEW_SUITES)
+                models, n_models = self._model_summaries(views, workflow["name"], None, 0, OVERVIEW_MODELS)
+                runs, _ = self._run_summaries(views, workflow=workflow["name"], limit=OVERVIEW_RUNS)
+                workflows.append(
+                    WorkflowOverview(
+                        name=workflow["name"],
+                        created=workflow["created"],
+                        test_suites=suites,
+                        n_test_suites=n_suites,
+                        models=models,
+                        n_models=n_models,
+                        latest_runs=runs,
+                    )
+                )
+        return Overview(workflows=workflows)
+
+    def list_suite_summaries(
+        self, workflow: str | None = None, search: str | None = None, *, offset: int = 0, limit: int = VIEW_PAGE
+    ) -> Paged[SuiteSummary]:
+        """A page of test suites at their latest versions, most recently versioned first.
+
+        Args:
+            workflow: Only suites of this workflow.
+            search: Only suites whose name, description or tags contain this text, ignoring case.
+            offset: Suites to skip.
+            limit: The most suites to return.
+        """
+        _page_args(offset, limit)
+        with self._store.read() as repo:
+            items, total = self._suite_summaries(ViewQueries(repo.session), workflow, search, offset, limit)
+        return Paged[SuiteSummary](items=items, total=total, offset=offset, limit=limit)
+
+    def read_suite_detail(self, name: str, version: int | None = None) -> SuiteDetail:
+        """A suite at one version (the latest when ``version`` is None), with its history and tested models.
+
+        Raises:
+            NotFoundError: no such suite or version.
+        """
+        _name("test suite", name)
+        with self._store.read() as repo:
+            suite = TestSuiteRecord.model_validate(repo.load_test_suite(name, version, None))
+            views = ViewQueries(repo.session)
+            entity = views.suite_entity(name)
+            assert entity is not None  # loaded above
+            history = self._version_summaries(views, views.suite_versions(suite.entity_id), suite.description)
+            models = [ModelRef(id=row["id"], name=row["name"]) for row in views.models_of_suite_version(suite.id)]
+        shown = next(entry for entry in history if entry.id == suite.id)
+        return SuiteDetail(
+            suite=suite, versions=history, n_samples=shown.n_samples, schema=entity["schema"], models=models
+        )
+
+    def diff_suite_versions(self, name: str, base: int, head: int) -> SuiteDiff:
+        """What changed from version ``base`` of a suite to version ``head``.
+
+        Test cases are matched by name across versions: those only in ``head`` are added, only in ``base``
+        removed, in both at different versions changed (with the samples added and removed between the two
+        versions of the test case and the ground truths replaced), at the same version unchanged.
+
+        Raises:
+            NotFoundError: no such suite, or no such version.
+        """
+        _name("test suite", name)
+        with self._store.read() as repo:
+            base_suite = TestSuiteRecord.model_validate(repo.load_test_suite(name, base, None))
+            head_suite = TestSuiteRecord.model_validate(repo.load_test_suite(name, head, None))
+            views = ViewQueries(repo.session)
+            before = {case.entity_id: case for case in base_suite.test_cases}
+            after = {case.entity_id for case in head_suite.test_cases}
+            added: list[TestCaseRef] = []
+            changed: list[TestCaseChange] = []
+            unchanged: list[TestCaseRef] = []
+            for case in head_suite.test_cases:
+                old = before.get(case.entity_id)
+                if old is None:
+                    added.append(_case_ref(case))
+                elif old.version == case.version:
+                    unchanged.append(_case_ref(case))
+                else:
+                    plus, minus, replaced = views.case_changes(case.entity_id, old.version, case.version)
+                    changed.append(
+                        TestCaseChange(
+                            name=case.name,
+                            base=_case_ref(old),
+                            head=_case_ref(case),
+                            samples_added=plus,
+                            samples_removed=minus,
+                            ground_truths_changed=replaced,
+                        )
+                    )
+            removed = [_case_ref(case) for case in base_suite.test_cases if case.entity_id not in after]
+            summaries = {
+                entry.id: entry
+                for entry in self._version_summaries(
+                    views,
+                    [
+                        {"id": suite.id, "version": suite.version, "created": suite.created}
+                        for suite in (base_suite, head_suite)
+                    ],
+                    head_suite.description,
+                )
+            }
+        return SuiteDiff(
+            name=head_suite.name,
+            base=summaries[base_suite.id],
+            head=summaries[head_suite.id],
+            added=added,
+            removed=removed,
+            changed=changed,
+            unchanged=unchanged,
+        )
+
+    def list_model_summaries(
+        self, workflow: str | None = None, search: str | None = None, *, offset: int = 0, limit: int = VIEW_PAGE
+    ) -> Paged[ModelSummary]:
+        """A page of models, most recently tested (else created) first; ``search`` matches name and tags."""
+        _page_args(offset, limit)
+        with self._store.read() as repo:
+            items, total = self._model_summaries(ViewQueries(repo.session), workflow, search, offset, limit)
+        return Paged[ModelSummary](items=items, total=total, offset=offset, limit=limit)
+
+    def read_model_detail(self, model_id: int) -> ModelDetail:
+        """A model with the suite versions it was tested on and its latest 50 runs.
+
+        Raises:
+            NotFoundError: no model has this id.
+        """
+        with self._store.read() as repo:
+            model = ModelRecord.model_validate(repo.get_model(model_id))
+            views = ViewQueries(repo.session)
+            suites = [SuiteRef.model_validate(row) for row in views.suites_of_model(model_id)]
+            runs, n_runs = self._run_summaries(views, model_id=model_id, limit=MODEL_RUNS)
+        return ModelDetail(model=model, test_suites=suites, runs=runs, n_runs=n_runs)
+
+    def list_run_summaries(
+        self,
+        workflow: str | None = None,
+        model_id: int | None = None,
+        test_suite_name: str | None = None,
+        status: str | None = None,
+        *,
+        offset: int = 0,
+        limit: int = VIEW_PAGE,
+    ) -> Paged[RunSummary]:
+        """A page of test runs, newest first, with status and progress.
+
+        A run is ``running`` until every configuration has its suite metrics (``completed``), or
+        ``crashed`` when its client reported a failure. Progress counts the suite version's distinct
+        samples that have an inference of the model, which grows batch by batch while ``test()`` infers.
+
+        Raises:
+            InputValidationError: ``status`` is not running, completed or crashed.
+        """
+        _page_args(offset, limit)
+        if status is not None and status not in RUN_STATUSES:
+            raise InputValidationError(
+                f"status must be one of {', '.join(RUN_STATUSES)}, got {status!r}", field="status", value=status
+            )
+        with self._store.read() as repo:
+            items, total = self._run_summaries(
+                ViewQueries(repo.session),
+                workflow=workflow,
+                model_id=model_id,
+                test_suite_name=test_suite_name,
+                status=status,
+                offset=offset,
+                limit=limit,
+            )
+        return Paged[RunSummary](items=items, total=total, offset=offset, limit=limit)
+
+    def _suite_samples(
+        self, views: ViewQueries, cases: dict[int, tuple[int, int]], version_ids: list[int]
+    ) -> dict[int, int]:
+        """Distinct samples of suite versions, from the cache where known: versions never change."""
+        known = self._view_cache
+        missing = [vid for vid in dict.fromkeys(version_ids) if vid not in known.suite_samples]
+        # A suite of one test case holds its samples once each; only larger ones need a distinct count.
+        overlapping = [vid for vid in missing if cases.get(vid, (0, 0))[0] > 1]
+        counted = views.suite_sample_counts(overlapping)
+        for vid in missing:
+            known.remember_samples(vid, counted.get(vid, 0) if vid in counted else cases.get(vid, (0, 0))[1])
+        return {vid: known.suite_samples[vid] for vid in version_ids}
+
+    def _version_summaries(
+        self, views: ViewQueries, versions: list[dict[str, Any]], description: str
+    ) -> list[SuiteVersionSummary]:
+        ids = [row["id"] for row in versions]
+        cases = views.suite_case_counts(ids)
+        samples = self._suite_samples(views, cases, ids)
+        return [
+            SuiteVersionSummary(
+                id=row["id"],
+                version=row["version"],
+                description=description,
+                created=row["created"],
+                n_test_cases=cases.get(row["id"], (0, 0))[0],
+                n_samples=samples[row["id"]],
+            )
+            for row in versions
+        ]
+
+    def _suite_summaries(
+        self, views: ViewQueries, workflow: str | None, search: str | None, offset: int, limit: int
+    ) -> tuple[list[SuiteSummary], int]:
+        rows, total = views.suite_page(workflow, search, offset, limit)
+        ids = [row["id"] for row in rows]
+        cases = views.suite_case_counts(ids)
+        samples = self._suite_samples(views, cases, ids)
+        models = views.suite_model_counts([row["entity_id"] for row in rows])
+        items = [
+            SuiteSummary(
+                **row,
+                n_test_cases=cases.get(row["id"], (0, 0))[0],
+                n_samples=samples[row["id"]],
+                n_models=models.get(row["entity_id"], 0),
+            )
+            for row in rows
+        ]
+        return items, total
+
+    @staticmethod
+    def _model_summaries(
+        views: ViewQueries, workflow: str | None, search: str | None, offset: int, limit: int
+    ) -> tuple[list[ModelSummary], int]:
+        rows, total = views.model_page(workflow, search, offset, limit)
+        return [ModelSummary.model_validate(row) for row in rows], total
+
+    def _run_summaries(
+        self,
+        views: ViewQueries,
+        *,
+        workflow: str | None = None,
+        model_id: int | None = None,
+        test_suite_name: str | None = None,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int = VIEW_PAGE,
+    ) -> tuple[list[RunSummary], int]:
+        rows, total = views.run_page(
+            workflow=workflow,
+            model_id=model_id,
+            test_suite_name=test_suite_name,
+            status=status,
+            offset=offset,
+            limit=limit,
+        )
+        suite_ids = [row["test_suite_version_id"] for row in rows]
+        totals = self._suite_samples(views, views.suite_case_counts(suite_ids), suite_ids)
+        configurations = views.run_configurations([row["id"] for row in rows])
+        inferred: dict[tuple[int, int], int] = {}
+        known = self._view_cache
+        items = []
+        for row in rows:
+            suite_id = row["test_suite_version_id"]
+            key = (suite_id, row["model_id"])
+            total_samples = totals[suite_id]
+            if key not in inferred:
+                # Inferences are replaced but never deleted, so a model that has inferred every sample of a
+                # suite version always will; only runs still inferring are counted again.
+                if key in known.fully_inferred:
+                    inferred[key] = total_samples
+                else:
+                    inferred[key] = views.inferred_samples(suite_id, row["model_id"])
+                    if inferred[key] >= total_samples:
+                        known.remember_inferred(key)
+            entries = configurations.get(row["id"], [])
+            # An unconfigured evaluator's one implicit configuration exists once its first metrics arrive.
+            names: list[str | None] = [name or None for name, _ in entries] or [None]
+            completed: list[str | None] = [name or None for name, done in entries if done]
+            items.append(
+                RunSummary(
+                    id=row["id"],
+                    model=ModelRef(id=row["model_id"], name=row["model_name"]),
+                    test_suite=SuiteRef(id=suite_id, name=row["test_suite_name"], version=row["version"]),
+                    workflow=row["workflow"],
+                    evaluator=row["evaluator"] or None,
+                    configurations=names,
+                    completed=completed,
+                    status=row["status"],
+                    message=row["message"],
+                    progress=RunProgress(
+                        samples_total=total_samples,
+                        samples_inferred=inferred[key],
+                        configurations_total=len(names),
+                        configurations_completed=len(completed),
+                    ),
+                    created=row["created"],
+                    updated=row["updated"],
+                )
+            )
+        return items, total
 
     # -- API tokens ----------------------------------------------------------------------------------------
     def create_token(self, name: str) -> tuple[TokenRecord, str]:

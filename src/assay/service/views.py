@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay.service.models import ModelRecord, TestCaseRecord, TestSuiteRecord
+from assay.service.models import ModelRecord, TestSuiteRecord
 
 __all__ = [
     "CellStats",
@@ -198,6 +198,7 @@ class TestCaseChange(_View):
     head: TestCaseRef
     samples_added: int
     samples_removed: int
+    ground_truths_changed: int = Field(default=0, description="Samples in both versions with another ground truth.")
 
 
 class SuiteDiff(_View):

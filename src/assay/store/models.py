@@ -50,7 +50,9 @@ __all__ = [
     "TestSuite",
     "TestSuiteTestCase",
     "TestSuiteVersion",
+    "SignInCode",
     "UTCDateTime",
+    "WebSession",
     "Workflow",
     "utcnow",
 ]
@@ -324,3 +326,33 @@ class ApiToken(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     created: Mapped[datetime]
     revoked: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser session: the SHA-256 of its cookie's secret, never the secret.
+
+    ``token_id`` is the API token it was opened with (revoking the token ends the session), or NULL for a
+    session opened with a one-time sign-in code of ``assay server``; ``name`` says which, for display.
+    """
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"), index=True)
+    name: Mapped[str]
+    created: Mapped[datetime]
+    expires: Mapped[datetime]
+    revoked: Mapped[datetime | None]
+
+
+class SignInCode(Base):
+    """A one-time sign-in code printed by ``assay server``: its SHA-256, until it expires or is used."""
+
+    __tablename__ = "sign_in_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created: Mapped[datetime]
+    expires: Mapped[datetime]
+    used: Mapped[datetime | None]

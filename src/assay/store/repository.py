@@ -1032,6 +1032,10 @@ class Repository:
                 for sid, (_, inference) in zip(ids, pairs, strict=True)
             ],
         )
+        # A test() infers batch by batch before any metric arrives: its runs show each batch as activity.
+        self.session.execute(
+            update(TestRun).where(TestRun.model_id == model_id, TestRun.status == "running").values(updated=utcnow())
+        )
         return len(pairs)
 
     # -- test runs -----------------------------------------------------------------------------------------

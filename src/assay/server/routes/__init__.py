@@ -3,11 +3,23 @@
 from fastapi import APIRouter, Depends
 
 from assay.server.deps import authenticate
-from assay.server.routes import health, models, results, test_cases, test_runs, test_suites, workflows
+from assay.server.routes import (
+    app_views,
+    health,
+    models,
+    results,
+    session,
+    test_cases,
+    test_runs,
+    test_suites,
+    workflows,
+)
 
 __all__ = ["api_router"]
 
 api_router = APIRouter()
 api_router.include_router(health.router)
-for _module in (workflows, test_cases, test_suites, models, test_runs, results):
+# The session routes authenticate each on its own terms: signing in needs no session yet.
+api_router.include_router(session.router)
+for _module in (workflows, test_cases, test_suites, models, test_runs, results, app_views):
     api_router.include_router(_module.router, dependencies=[Depends(authenticate)])
