@@ -52,6 +52,17 @@ class Transport(Protocol):
     def list_workflows(self) -> list[WorkflowRecord]:
         """All workflows, by name."""
 
+    def register_metrics_types(self, workflow: str, types: dict[str, Any]) -> None:
+        """Merge the type entries of metrics classes into the workflow's schema document.
+
+        ``types`` is the ``types`` map of :func:`assay.schema.metrics_schema`; the test runner sends it before
+        the first upload of a class's metrics, so the web app knows which direction of each metric is better.
+
+        Raises:
+            NotFoundError: no such workflow.
+            InputValidationError: ``types`` is not a map of type entries.
+        """
+
     # -- test cases ----------------------------------------------------------------------------------------
     def create_test_case(self, workflow: str, name: str, description: str = "") -> TestCaseRecord:
         """Create an empty test case (version 0).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 import orjson
@@ -279,6 +280,10 @@ class HttpTransport:
     def list_workflows(self) -> list[WorkflowRecord]:
         """All workflows, by name."""
         return self._list(WorkflowRecord, "/workflows")
+
+    def register_metrics_types(self, workflow: str, types: dict[str, Any]) -> None:
+        """Merge the type entries of metrics classes into the workflow's schema document."""
+        self._send("POST", f"/workflows/{quote(workflow, safe='')}/metrics-types", body={"types": types})
 
     # -- test cases ----------------------------------------------------------------------------------------
     def create_test_case(self, workflow: str, name: str, description: str = "") -> TestCaseRecord:

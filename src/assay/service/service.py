@@ -30,6 +30,27 @@ from assay.service.models import (
     TokenRecord,
     WorkflowRecord,
 )
+from assay.service.results_view import (
+    DEFAULT_ALPHA,
+    DEFAULT_CONFIDENCE,
+    DEFAULT_RESAMPLES,
+    NestedResults,
+    ResultsCache,
+    ResultsOptions,
+    ResultsTable,
+    Selection,
+    SortBy,
+    SuiteInfo,
+    TestCasePlots,
+    assemble,
+    build_nested,
+    build_options,
+    build_plots,
+    build_table,
+    page_table,
+    schema_digest,
+    select_runs,
+)
 from assay.service.views import (
     ModelDetail,
     ModelRef,
@@ -49,6 +70,17 @@ from assay.service.views import (
     WorkflowOverview,
 )
 from assay.store import Store, default_database_url, web_sessions
+from assay.store.results_queries import (
+    case_metrics,
+    case_metrics_of,
+    case_plots,
+    merge_metrics_types,
+    runs_of_suite,
+    sample_metrics,
+    suite_memberships,
+    suite_metrics,
+    workflow_schema,
+)
 from assay.store.view_queries import RUN_STATUSES, ViewQueries
 
 __all__ = ["Service"]
@@ -1017,3 +1049,201 @@ class Service:
         """
         with self._store.write() as repo:
             return TokenRecord.model_validate(repo.revoke_token(token_id))
+
+    # -- results page (web app) ----------------------------------------------------------------------------
+    def register_metrics_types(self, workflow: str, types: dict[str, Any]) -> None:
+        """Merge the type schemas of metrics classes into the workflow's schema document.
+
+        The client calls it before uploading metrics of a class (the ``types`` of
+        :func:`assay.schema.metrics_schema`), so the results page knows each metric's better direction.
+
+        Raises:
+            NotFoundError: no such workflow.
+            InputValidationError: ``types`` is not a map of type entries.
+        """
+        _name("workflow", workflow)
+        with self._store.write() as repo:
+            merge_metrics_types(repo.session, workflow, types)
+
+    @property
+    def _results(self) -> ResultsCache:
+        # Made on first use, so that services that never serve the results page carry nothing for it.
+        cache: ResultsCache | None = self.__dict__.get("_results_cache")
+        if cache is None:
+            cache = self.__dict__.setdefault("_results_cache", ResultsCache())
+        return cache
+
+    def _results_suite(self, repo: Any, test_suite_id: int) -> SuiteInfo:
+        # A suite version never changes: its test cases are read once per process.
+        info = self._results.suite(test_suite_id)
+        if info is None:
+            info = SuiteInfo.from_record(repo.get_test_suite(test_suite_id))
+            self._results.remember_suite(info)
+        return info
+
+    def read_results_options(self, test_suite_id: int) -> ResultsOptions:
+        """What can be compared on a suite version: each model's run of each evaluator.
+
+        Raises:
+            NotFoundError: no such suite version.
+        """
+        with self._store.read() as repo:
+            info = self._results_suite(repo, test_suite_id)
+            return build_options(info.suite, runs_of_suite(repo.session, test_suite_id))
+
+    def read_results_table(
+        self,
+        test_suite_id: int,
+        *,
+        model_ids: Sequence[int] | None = None,
+        baseline_id: int | None = None,
+        evaluator: str | None = None,
+        configurations: Sequence[str | None] | None = None,
+        common_samples: bool = False,
+        alpha: float = DEFAULT_ALPHA,
+        confidence: float = DEFAULT_CONFIDENCE,
+        n_resamples: int = DEFAULT_RESAMPLES,
+        sort_metric: str | None = None,
+        sort_configuration: str | None = None,
+        sort_model_id: int | None = None,
+        sort_by: SortBy = "value",
+        descending: bool = False,
+        only_significant: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> ResultsTable:
+        """The results table of a suite version: test cases × (configuration, metric, model), one page of rows.
+
+        See :mod:`assay.service.results_view` for directions, per-sample bases, tests and the cache.
+        ``evaluator`` and the names in ``configurations`` take ``""`` for the unnamed evaluator and the
+        implicit configuration.
+
+        Raises:
+            NotFoundError: no such suite version, no run on it, or a model without a run of the evaluator.
+            InputValidationError: a bad baseline, configuration, sort column, option or page.
+        """
+        _page_args(offset, limit)
+        with self._store.read() as repo:
+            info = self._results_suite(repo, test_suite_id)
+            selection = select_runs(
+                runs_of_suite(repo.session, test_suite_id),
+                suite_label=info.label,
+                model_ids=model_ids,
+                baseline_id=baseline_id,
+                evaluator=evaluator,
+                configurations=configurations,
+            )
+            schema = workflow_schema(repo.session, info.workflow)
+            key = (
+                test_suite_id,
+                selection.fingerprint(),
+                schema_digest(schema),
+                common_samples,
+                alpha,
+                confidence,
+                n_resamples,
+            )
+            full = self._results.get(key)
+            data = None
+            if full is None:
+                owners = list(selection.owners())
+                samples = sample_metrics(repo.session, owners)
+                data = assemble(
+                    info,
+                    selection,
+                    case_metrics(repo.session, owners),
+                    samples,
+                    suite_metrics(repo.session, owners),
+                    suite_memberships(repo.session, test_suite_id) if any(row[1] == 0 for row in samples) else {},
+                    schema,
+                )
+        if full is None:
+            assert data is not None
+            full = build_table(
+                data, common_samples=common_samples, alpha=alpha, confidence=confidence, n_resamples=n_resamples
+            )
+            self._results.put(key, full)
+        return page_table(
+            full,
+            sort_metric=sort_metric,
+            sort_configuration=sort_configuration,
+            sort_model_id=sort_model_id,
+            sort_by=sort_by,
+            descending=descending,
+            only_significant=only_significant,
+            offset=offset,
+            limit=limit,
+        )
+
+    def _results_case(
+        self,
+        repo: Any,
+        test_suite_id: int,
+        test_case_id: int,
+        model_ids: Sequence[int] | None,
+        baseline_id: int | None,
+        evaluator: str | None,
+        configurations: Sequence[str | None] | None,
+    ) -> tuple[SuiteInfo, Selection]:
+        info = self._results_suite(repo, test_suite_id)
+        info.test_case(test_case_id)
+        selection = select_runs(
+            runs_of_suite(repo.session, test_suite_id),
+            suite_label=info.label,
+            model_ids=model_ids,
+            baseline_id=baseline_id,
+            evaluator=evaluator,
+            configurations=configurations,
+        )
+        return info, selection
+
+    def read_nested_results(
+        self,
+        test_suite_id: int,
+        test_case_id: int,
+        field: str,
+        *,
+        model_ids: Sequence[int] | None = None,
+        baseline_id: int | None = None,
+        evaluator: str | None = None,
+        configurations: Sequence[str | None] | None = None,
+    ) -> NestedResults:
+        """The nested table (e.g. per class) of one field of a test case's metrics, value and delta per cell.
+
+        Raises:
+            NotFoundError: no such suite version or test case in it, no such run, or no model stored the field.
+            InputValidationError: a bad baseline or configuration.
+        """
+        with self._store.read() as repo:
+            info, selection = self._results_case(
+                repo, test_suite_id, test_case_id, model_ids, baseline_id, evaluator, configurations
+            )
+            owners = selection.owners()
+            found = case_metrics_of(repo.session, list(owners), test_case_id)
+            schema = workflow_schema(repo.session, info.workflow)
+        metrics = {owners[configuration_id]: data for configuration_id, data in found.items()}
+        return build_nested(info.test_case(test_case_id), field, selection, metrics, schema)
+
+    def read_test_case_plots(
+        self,
+        test_suite_id: int,
+        test_case_id: int,
+        *,
+        model_ids: Sequence[int] | None = None,
+        evaluator: str | None = None,
+        configurations: Sequence[str | None] | None = None,
+    ) -> TestCasePlots:
+        """Each model's stored plots of a test case, for overlaying.
+
+        Raises:
+            NotFoundError: no such suite version or test case in it, or no such run.
+            InputValidationError: a bad configuration.
+        """
+        with self._store.read() as repo:
+            info, selection = self._results_case(
+                repo, test_suite_id, test_case_id, model_ids, None, evaluator, configurations
+            )
+            owners = selection.owners()
+            found = case_plots(repo.session, list(owners), test_case_id)
+        plots = {owners[configuration_id]: stored for configuration_id, stored in found.items()}
+        return build_plots(info.test_case(test_case_id), selection, plots)

@@ -61,6 +61,7 @@ from assay.store.models import (
     Workflow,
     utcnow,
 )
+from assay.store.results_queries import keep_metrics_types
 
 __all__ = [
     "CHUNK",
@@ -253,7 +254,9 @@ class Repository:
             row = Workflow(name=name, schema_=schema, created=utcnow())
             self.session.add(row)
         else:
-            row.schema_ = schema
+            # Metrics classes registered by test runs (results_queries.merge_metrics_types) outlive a new
+            # schema of the data types: they still describe the stored metrics.
+            row.schema_ = keep_metrics_types(row.schema_, schema)
         self.session.flush()
         return self._workflow_dict(row)
 

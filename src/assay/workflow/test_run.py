@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assay._bulk import bulk
 from assay.errors import IncorrectUsageError, InputValidationError, WorkflowMismatchError
+from assay.schema import metrics_schema
 from assay.service.models import ConfigurationIn, SampleMetricsRow, TestCaseMetricsRow, TestRunRecord
 from assay.workflow._entity import Frozen, paged, revive_sample, sample_dict, sample_key, transport
-from assay.workflow._metrics_codec import encode_metrics
+from assay.workflow._metrics_codec import class_path, encode_metrics
 from assay.workflow._progress import progress
 from assay.workflow.evaluator import Evaluator, EvaluatorConfiguration, MetricsTestCase, MetricsTestSample
 from assay.workflow.evaluator_function import EvaluationResults, _SuiteTestCases, is_configured
@@ -204,10 +205,11 @@ class TestRun(Frozen):
     def evaluate(self, configurations: Sequence[EvaluatorConfiguration | None] | None = None) -> None:
         """Compute and store the metrics of every configuration (or of those given) from stored inferences."""
         todo = list(configurations) if configurations is not None else self._wanted()
+        types = _MetricsTypes(self.model.workflow.name)
         if isinstance(self.evaluator, Evaluator):
-            self._evaluate_class(self.evaluator, todo)
+            self._evaluate_class(self.evaluator, todo, types)
         else:
-            self._evaluate_function(self.evaluator, todo)
+            self._evaluate_function(self.evaluator, todo, types)
 
     def _load_triples(self, test_case: TestCase) -> list[Triple]:
         triples = self.model.load_inferences(test_case)
@@ -218,7 +220,9 @@ class TestRun(Frozen):
             )
         return triples
 
-    def _evaluate_class(self, evaluator: Evaluator, todo: list[EvaluatorConfiguration | None]) -> None:
+    def _evaluate_class(
+        self, evaluator: Evaluator, todo: list[EvaluatorConfiguration | None], types: _MetricsTypes
+    ) -> None:
         suite = self.test_suite
         case_metrics: dict[str | None, list[tuple[TestCase, MetricsTestCase]]] = {_display_name(c): [] for c in todo}
         case_rows: dict[str | None, list[TestCaseMetricsRow]] = {_display_name(c): [] for c in todo}
@@ -235,22 +239,28 @@ class TestRun(Frozen):
                     metrics = evaluator.compute_test_case_metrics(test_case, triples, metrics_only, **kw)
                     _check_instance(metrics, MetricsTestCase, f"compute_test_case_metrics for {test_case.name!r}")
                     plots = evaluator.compute_test_case_plots(test_case, triples, metrics_only, **kw)
+                    types.register(metrics_only)
                     transport().upload_test_sample_metrics(self._id, key, rows)
                     case_metrics[key].append((test_case, metrics))
                     case_rows[key].append(_case_row(test_case, metrics, plots))
                     bars.update(task, advance=1)
         for configuration in todo:
             key = _display_name(configuration)
+            types.register(metrics for _, metrics in case_metrics[key])
             transport().upload_test_case_metrics(self._id, key, case_rows[key])
             suite_metrics = evaluator.compute_test_suite_metrics(
                 suite, case_metrics[key], **_config_kwargs(configuration)
             )
+            types.register([suite_metrics])
             transport().upload_test_suite_metrics(
                 self._id, key, encode_metrics(suite_metrics) if suite_metrics is not None else None
             )
 
     def _evaluate_function(
-        self, evaluator: Callable[..., EvaluationResults | None], todo: list[EvaluatorConfiguration | None]
+        self,
+        evaluator: Callable[..., EvaluationResults | None],
+        todo: list[EvaluatorConfiguration | None],
+        types: _MetricsTypes,
     ) -> None:
         suite = self.test_suite
         # One deduplicated list of the suite's samples, as the function form promises.
@@ -282,6 +292,7 @@ class TestRun(Frozen):
                     f"evaluator function must return EvaluationResults or None, got {type(results).__name__}"
                 )
             rows = _sample_metric_rows(results.metrics_test_sample, list(unique.values()), None)
+            types.register(metrics for _, metrics in results.metrics_test_sample)
             transport().upload_test_sample_metrics(self._id, name, rows)
             plots_by_case = {tc._id: plots for tc, plots in results.plots_test_case}
             case_ids = {tc._id for tc in suite.test_cases}
@@ -291,8 +302,10 @@ class TestRun(Frozen):
                 if test_case._id not in case_ids:
                     raise InputValidationError(f"test case {test_case.name!r} is not in suite {suite.name!r}")
                 case_rows.append(_case_row(test_case, metrics, plots_by_case.get(test_case._id)))
+            types.register(metrics for _, metrics in results.metrics_test_case)
             transport().upload_test_case_metrics(self._id, name, case_rows)
             suite_metrics = results.metrics_test_suite
+            types.register([suite_metrics])
             transport().upload_test_suite_metrics(
                 self._id, name, encode_metrics(suite_metrics) if suite_metrics is not None else None
             )
@@ -327,6 +340,28 @@ class TestRun(Frozen):
             except Exception:  # the original error matters more than a failed report of it
                 logger.exception("could not mark test run %d as crashed", self._id)
             raise
+
+
+class _MetricsTypes:
+    """Registers each metrics class's schema with the workflow once per evaluation, before its first upload.
+
+    The stored metrics name their class (``_type``); the schema says which direction of each field is better,
+    which the web app needs to colour deltas and which the stored values alone cannot tell.
+    """
+
+    def __init__(self, workflow: str) -> None:
+        self._workflow = workflow
+        self._done: set[type] = set()
+
+    def register(self, metrics: Iterable[Any]) -> None:
+        new = {type(item) for item in metrics if item is not None} - self._done
+        if not new:
+            return
+        types: dict[str, Any] = {}
+        for cls in sorted(new, key=class_path):
+            types.update(metrics_schema(cls)["types"])
+        transport().register_metrics_types(self._workflow, types)
+        self._done |= new
 
 
 def _config_kwargs(configuration: EvaluatorConfiguration | None) -> dict[str, Any]:

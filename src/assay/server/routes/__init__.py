@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from assay.server.deps import authenticate
 from assay.server.routes import (
+    app_results,
     app_views,
     health,
     models,
@@ -21,5 +22,5 @@ api_router = APIRouter()
 api_router.include_router(health.router)
 # The session routes authenticate each on its own terms: signing in needs no session yet.
 api_router.include_router(session.router)
-for _module in (workflows, test_cases, test_suites, models, test_runs, results, app_views):
+for _module in (workflows, test_cases, test_suites, models, test_runs, results, app_views, app_results):
     api_router.include_router(_module.router, dependencies=[Depends(authenticate)])

@@ -1,0 +1,1160 @@
+"""The results table: models side by side, test case by test case, with deltas that say whether they are real.
+
+What the results page shows is built here from the stored metrics, in memory, without the database:
+
+* **Runs.** Each selected model's run of one evaluator on the suite version; the configurations asked (all that
+  the runs have by default). Columns go configuration-major, then metric, then model.
+* **Directions.** A metric's ``higher_is_better`` comes from the metrics class's schema, which the client
+  registers with the workflow when it uploads metrics (the stored dicts name their class under ``_type``),
+  else from its name (:func:`direction_from_name`), else it is unknown.
+* **Per-sample basis.** A test-case metric is *decomposable* when its stored value equals the mean of one
+  numeric per-sample field over the test case's samples, for every model and configuration that stored both
+  (checked on the data, relative tolerance 1e-9). Names decide ties: the field of the same name, then the name
+  without a ``mean_``/``avg_`` prefix or ``_rate``/``_mean`` suffix. Only decomposable metrics are tested.
+* **Significance.** Per test case and configuration, every other model is compared with the baseline on every
+  decomposable metric: paired tests (bootstrap interval, sign-flip permutation) when both have per-sample
+  metrics on exactly the same samples, unpaired ones (independent bootstrap, label permutation) otherwise.
+  Paired comparisons of one test case share one draw of resamples (:func:`assay.metrics.statistics.
+  paired_tests`). Benjamini–Hochberg then runs over every test of the table, before sorting, filtering and
+  paging, and a cell is significant when its q-value is at most ``alpha``. Seeds derive from the test case
+  and configuration, so the same request gives the same numbers.
+* **Common samples.** With ``common_samples``, every model's per-sample values of a test case are restricted
+  to the samples all selected models have, and decomposable metrics are recomputed as means over them.
+
+A built table is kept in a small in-process LRU (:class:`ResultsCache`) under a fingerprint of its inputs (the
+runs and when each last changed, the request, the metrics schema), so sorting, filtering and paging the same
+table again costs no statistics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+
+from assay.errors import InputValidationError, NotFoundError
+from assay.metrics.statistics import benjamini_hochberg, paired_tests, unpaired_tests
+from assay.service.views import (
+    CellStats,
+    MetricColumn,
+    ModelRef,
+    NestedResults,
+    NestedRow,
+    PlotsOfModel,
+    ResultColumn,
+    ResultsOptions,
+    ResultsRow,
+    ResultsTable,
+    RunOption,
+    SuiteRef,
+    TestCasePlots,
+    TestCaseRef,
+)
+
+__all__ = [
+    "DEFAULT_ALPHA",
+    "DEFAULT_CONFIDENCE",
+    "DEFAULT_RESAMPLES",
+    "CaseData",
+    "NestedResults",
+    "ResultsCache",
+    "ResultsOptions",
+    "ResultsTable",
+    "Selection",
+    "SortBy",
+    "SuiteInfo",
+    "TableData",
+    "TestCasePlots",
+    "assemble",
+    "build_nested",
+    "build_options",
+    "build_plots",
+    "build_table",
+    "direction_from_name",
+    "page_table",
+    "schema_digest",
+    "select_runs",
+]
+
+DEFAULT_ALPHA = 0.05
+DEFAULT_CONFIDENCE = 0.95
+DEFAULT_RESAMPLES = 1000
+
+#: The base of every test's seed; the test case and configuration are mixed in.
+SEED = 20_240_611
+
+#: Relative tolerance of "the test-case value is the mean of this per-sample field".
+DECOMPOSABLE_RTOL = 1e-9
+
+TYPE_KEY = "_type"
+
+SortBy = Literal["value", "delta", "significance"]
+Json = dict[str, Any]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+# -- directions ----------------------------------------------------------------------------------------------
+# Long names match anywhere in the metric's name; short ones only as a whole word (``cer`` is not in
+# ``precision``'s words, but ``ap`` is in ``mean_ap``'s).
+_LOWER_ANYWHERE = (
+    "error",
+    "loss",
+    "false_positive",
+    "false_negative",
+    "failure",
+    "miss",
+    "latency",
+    "variance",
+    "count_fp",
+    "count_fn",
+    "incorrect",
+    "wrong",
+    "distance",
+)
+_LOWER_WORDS = frozenset({"nme", "fpr", "fnr", "wer", "cer", "fp", "fn", "mae", "mse", "rmse", "eer", "std"})
+_HIGHER_ANYWHERE = (
+    "accuracy",
+    "precision",
+    "recall",
+    "score",
+    "correct",
+    "specificity",
+    "sensitivity",
+    "success",
+    "dice",
+    "bleu",
+    "rouge",
+    "ndcg",
+)
+_HIGHER_WORDS = frozenset({"f1", "ap", "auc", "iou", "tp", "tn", "map", "tpr", "tnr", "r2", "mrr", "hit", "hits"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def direction_from_name(name: str) -> bool | None:
+    """Whether higher is better for a metric, judged by its name alone; ``None`` when the name does not say.
+
+    Args:
+        name: A metric field's name (``snake_case`` or ``camelCase``).
+
+    Returns:
+        ``False`` for errors, losses, false positives and the like, ``True`` for accuracies, precisions,
+        scores..., else ``None``.
+
+    Example:
+        >>> direction_from_name("mean_nme"), direction_from_name("macro_f1"), direction_from_name("n_samples")
+        (False, True, None)
+    """
+    snake = _CAMEL.sub("_", name).lower()
+    words = set(re.split(r"[^a-z0-9]+", snake))
+    if any(part in snake for part in _LOWER_ANYWHERE) or words & _LOWER_WORDS:
+        return False
+    if any(part in snake for part in _HIGHER_ANYWHERE) or words & _HIGHER_WORDS:
+        return True
+    return None
+
+
+class _Types:
+    """The metrics classes of a workflow's schema document, found by the ``_type`` of a stored dict."""
+
+    def __init__(self, document: Mapping[str, Any] | None) -> None:
+        types = (document or {}).get("types") or {}
+        self.types: Mapping[str, Any] = types if isinstance(types, Mapping) else {}
+        self._by_class: dict[tuple[str, str], str] = {}
+        for key, entry in self.types.items():
+            if isinstance(entry, Mapping):
+                self._by_class[(str(entry.get("module")), str(entry.get("name")))] = key
+
+    def key_of(self, data: Mapping[str, Any]) -> str | None:
+        path = data.get(TYPE_KEY)
+        if not isinstance(path, str) or ":" not in path:
+            return None
+        module, _, qualname = path.partition(":")
+        return self._by_class.get((module, qualname.rsplit(".", 1)[-1]))
+
+    def fields(self, key: str | None) -> dict[str, Mapping[str, Any]]:
+        entry = self.types.get(key) if key is not None else None
+        if not isinstance(entry, Mapping):
+            return {}
+        return {str(f["name"]): f for f in entry.get("fields") or [] if isinstance(f, Mapping) and "name" in f}
+
+    def name(self, key: str | None) -> str | None:
+        entry = self.types.get(key) if key is not None else None
+        return str(entry.get("name")) if isinstance(entry, Mapping) else None
+
+
+def _list_item_type(kind: Mapping[str, Any] | None) -> str | None:
+    """The type key of a ``list`` (or optional list) of data objects."""
+    while isinstance(kind, Mapping) and kind.get("kind") == "optional":
+        kind = kind.get("inner")
+    if not isinstance(kind, Mapping) or kind.get("kind") != "list":
+        return None
+    items = kind.get("items")
+    if isinstance(items, Mapping) and isinstance(items.get("type"), str):
+        return str(items["type"])
+    return None
+
+
+@dataclass
+class _MetricInfo:
+    key: str
+    group: str | None = None
+    higher_is_better: bool | None = None
+    source: Literal["declared", "name", "none"] = "none"
+
+
+class _MetricCatalog:
+    """The metrics found in stored dicts, in a stable order: declared fields first, then as found."""
+
+    def __init__(self, types: _Types) -> None:
+        self.types = types
+        self.metrics: dict[str, _MetricInfo] = {}
+        self._seen_classes: set[str | None] = set()
+
+    def add_dict(self, data: Mapping[str, Any], type_key: str | None) -> None:
+        if type_key not in self._seen_classes:
+            self._seen_classes.add(type_key)
+            for name, spec in self.types.fields(type_key).items():
+                if name == TYPE_KEY or name in self.metrics or not _is_numeric_kind(spec.get("kind")):
+                    continue
+                self._add(name, type_key, spec)
+        for name, value in data.items():
+            if name not in self.metrics and name != TYPE_KEY and _is_number(value):
+                self._add(name, type_key, self.types.fields(type_key).get(name))
+
+    def _add(self, name: str, type_key: str | None, spec: Mapping[str, Any] | None) -> None:
+        declared = spec.get("higher_is_better") if spec is not None else None
+        info = _MetricInfo(name, self.types.name(type_key))
+        if isinstance(declared, bool):
+            info.higher_is_better, info.source = declared, "declared"
+        else:
+            guessed = direction_from_name(name)
+            if guessed is not None:
+                info.higher_is_better, info.source = guessed, "name"
+        self.metrics[name] = info
+
+
+def _is_numeric_kind(kind: Any) -> bool:
+    while isinstance(kind, Mapping) and kind.get("kind") == "optional":
+        kind = kind.get("inner")
+    return isinstance(kind, Mapping) and kind.get("kind") == "scalar" and kind.get("type") in ("int", "float", "bool")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _column(info: _MetricInfo, sample_field: str | None = None) -> MetricColumn:
+    return MetricColumn(
+        key=info.key,
+        label=_label(info.key),
+        group=info.group,
+        higher_is_better=info.higher_is_better,
+        direction_source=info.source,
+        sample_field=sample_field,
+    )
+
+
+# -- selection of runs ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SuiteInfo:
+    """A suite version as the results views need it: its reference, test cases and workflow."""
+
+    suite: SuiteRef
+    test_cases: tuple[TestCaseRef, ...]
+    workflow: str
+
+    @classmethod
+    def from_record(cls, suite: Mapping[str, Any]) -> SuiteInfo:
+        """From the dict of a suite version that the store returns (``Repository.get_test_suite``)."""
+        return cls(
+            suite=SuiteRef(id=suite["id"], name=suite["name"], version=suite["version"]),
+            test_cases=tuple(
+                TestCaseRef(id=case["id"], name=case["name"], version=case["version"], n_samples=case["n_samples"])
+                for case in suite["test_cases"]
+            ),
+            workflow=str(suite["workflow"]),
+        )
+
+    @property
+    def label(self) -> str:
+        """The suite version, as errors name it."""
+        return f"test suite {self.suite.name!r} version {self.suite.version}"
+
+    def test_case(self, test_case_id: int) -> TestCaseRef:
+        """One of the suite's test cases.
+
+        Raises:
+            NotFoundError: the test-case version is not in the suite version.
+        """
+        for case in self.test_cases:
+            if case.id == test_case_id:
+                return case
+        raise NotFoundError(
+            f"test case version id {test_case_id} is not in {self.label}",
+            test_case_id=test_case_id,
+            test_suite_id=self.suite.id,
+        )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The runs a results view compares: one per model, of one evaluator, under some configurations.
+
+    Attributes:
+        models: The models, in the order asked.
+        baseline_id: The model the others are compared with.
+        evaluator: The evaluator of the runs (``None``: unnamed).
+        configurations: The configurations shown (``None``: the implicit one of an unconfigured evaluator).
+        runs: Run id and when it last changed, by model id.
+        configuration_ids: Stored configuration id by (model id, configuration).
+    """
+
+    models: tuple[ModelRef, ...]
+    baseline_id: int
+    evaluator: str | None
+    configurations: tuple[str | None, ...]
+    runs: Mapping[int, tuple[int, str]]
+    configuration_ids: Mapping[tuple[int, str | None], int]
+
+    def configuration_id(self, model_id: int, configuration: str | None) -> int | None:
+        """The stored configuration of a model's run, if it has it."""
+        return self.configuration_ids.get((model_id, configuration))
+
+    def owners(self) -> dict[int, tuple[int, str | None]]:
+        """(model id, configuration) by stored configuration id, for every configuration the view reads."""
+        return {
+            cid: (model.id, name)
+            for model in self.models
+            for name in self.configurations
+            if (cid := self.configuration_id(model.id, name)) is not None
+        }
+
+    def fingerprint(self) -> tuple[Hashable, ...]:
+        """What identifies the selection's data: models, runs and when each last changed, configurations."""
+        return (
+            tuple(model.id for model in self.models),
+            self.baseline_id,
+            self.evaluator,
+            self.configurations,
+            tuple(self.runs[model.id] for model in self.models),
+        )
+
+
+def _query_name(value: str | None) -> str | None:
+    # In a query string the empty string stands for the unnamed evaluator and the implicit configuration.
+    return value or None
+
+
+def select_runs(
+    runs: Sequence[Mapping[str, Any]],
+    *,
+    suite_label: str,
+    model_ids: Sequence[int] | None,
+    baseline_id: int | None,
+    evaluator: str | None,
+    configurations: Sequence[str | None] | None,
+) -> Selection:
+    """Choose the runs of a view from the runs of a suite version (``results_queries.runs_of_suite``).
+
+    Args:
+        runs: The suite version's runs, oldest first.
+        suite_label: The suite, named in errors.
+        model_ids: The models (default: every model with a run of the evaluator, oldest run first).
+        baseline_id: The baseline (default: the first model).
+        evaluator: The evaluator (``""``: the unnamed one; default: that of the run updated last).
+        configurations: The configurations (``""`` or ``None``: the implicit one; default: all of the runs').
+
+    Raises:
+        NotFoundError: no run on the suite version, or a model without a run of the evaluator.
+        InputValidationError: the baseline is not one of the models, a model is given twice, or no run has a
+            configuration asked for.
+    """
+    if not runs:
+        raise NotFoundError(f"no model was tested on {suite_label}", test_suite=suite_label)
+    if evaluator is None:
+        candidates = [run for run in runs if not model_ids or run["model_id"] in model_ids]
+        latest = max(candidates or runs, key=lambda run: (run["updated"], run["id"]))
+        chosen = latest["evaluator"]
+    else:
+        chosen = _query_name(evaluator)
+    of_evaluator = {run["model_id"]: run for run in runs if run["evaluator"] == chosen}
+    if not of_evaluator:
+        raise NotFoundError(f"no run of evaluator {chosen!r} on {suite_label}", evaluator=chosen)
+    ids = list(model_ids) if model_ids else list(of_evaluator)
+    if len(set(ids)) != len(ids):
+        raise InputValidationError(f"model_ids names a model twice: {ids}", field="model_ids")
+    missing = [model_id for model_id in ids if model_id not in of_evaluator]
+    if missing:
+        raise NotFoundError(
+            f"model id {missing[0]} has no run of evaluator {chosen!r} on {suite_label}",
+            model_id=missing[0],
+            evaluator=chosen,
+        )
+    baseline = ids[0] if baseline_id is None else baseline_id
+    if baseline not in ids:
+        raise InputValidationError(
+            f"the baseline model id {baseline} is not one of the models compared {ids}", field="baseline_id"
+        )
+    chosen_runs = [of_evaluator[model_id] for model_id in ids]
+    available: list[str | None] = []
+    for run in chosen_runs:
+        for config in run["configurations"]:
+            if config["name"] not in available:
+                available.append(config["name"])
+    if configurations:
+        wanted = list(dict.fromkeys(_query_name(name) for name in configurations))
+        unknown = [name for name in wanted if name not in available]
+        if unknown:
+            raise InputValidationError(
+                f"no run of the models has configuration {unknown[0]!r}; they have {available}",
+                field="configurations",
+                value=unknown[0],
+            )
+    else:
+        wanted = available
+    return Selection(
+        models=tuple(ModelRef(id=run["model_id"], name=run["model_name"]) for run in chosen_runs),
+        baseline_id=baseline,
+        evaluator=chosen,
+        configurations=tuple(wanted),
+        runs={run["model_id"]: (run["id"], str(run["updated"])) for run in chosen_runs},
+        configuration_ids={
+            (run["model_id"], config["name"]): config["id"] for run in chosen_runs for config in run["configurations"]
+        },
+    )
+
+
+def build_options(suite: SuiteRef, runs: Sequence[Mapping[str, Any]]) -> ResultsOptions:
+    """What can be compared on a suite version: each model's run of each evaluator."""
+    options = [
+        RunOption(
+            model=ModelRef(id=run["model_id"], name=run["model_name"]),
+            test_run_id=run["id"],
+            evaluator=run["evaluator"],
+            configurations=[config["name"] for config in run["configurations"]],
+            completed=[config["name"] for config in run["configurations"] if config["completed"]],
+        )
+        for run in runs
+    ]
+    evaluators = list(dict.fromkeys(run["evaluator"] for run in runs))
+    return ResultsOptions(test_suite=suite, evaluators=evaluators, runs=options)
+
+
+# -- per-sample values ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Block:
+    """Per-sample numeric metrics of one model on one test case: sample ids ascending, one row each."""
+
+    sample_ids: IntArray
+    values: FloatArray
+    fields: Mapping[str, int]
+
+    @property
+    def n(self) -> int:
+        return int(self.sample_ids.shape[0])
+
+    def restricted(self, keep: IntArray) -> _Block:
+        at = np.searchsorted(self.sample_ids, keep)
+        return _Block(keep, self.values[at], self.fields)
+
+    def column(self, name: str) -> FloatArray:
+        return self.values[:, self.fields[name]]
+
+    def mean(self, name: str) -> float | None:
+        column = self.fields.get(name)
+        if column is None or self.n == 0:
+            return None
+        return float(self.values[:, column].mean())
+
+
+def _block_of(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> _Block:
+    """A block from ``(sample id, metrics)`` rows sorted by sample id."""
+    names: dict[str, int] = {}
+    for _, data in rows:
+        for name, value in data.items():
+            if name not in names and name != TYPE_KEY and _is_number(value):
+                names[name] = len(names)
+    values = np.full((len(rows), len(names)), np.nan)
+    for name, column in names.items():
+        values[:, column] = [np.nan if (number := _number(data.get(name))) is None else number for _, data in rows]
+    return _Block(np.fromiter((sid for sid, _ in rows), dtype=np.int64, count=len(rows)), values, names)
+
+
+@dataclass
+class CaseData:
+    """What one model stored under one configuration: test-case metrics and per-sample metrics.
+
+    Attributes:
+        cases: Metrics by test-case version id.
+        samples: Per-sample metrics by scope (a test-case version id, or 0 for the whole suite), as
+            ``(sample id, metrics)`` rows sorted by sample id.
+        suite: The suite metrics, if stored.
+    """
+
+    cases: dict[int, Json | None] = field(default_factory=dict)
+    samples: dict[int, list[tuple[int, Json]]] = field(default_factory=dict)
+    suite: Json | None = None
+    _blocks: dict[int, _Block] = field(default_factory=dict)
+
+    def block(self, test_case_id: int, members: Mapping[int, IntArray]) -> _Block | None:
+        """The per-sample metrics of a test case: stored for it, else the suite's restricted to its samples."""
+        if test_case_id in self._blocks:
+            return self._blocks[test_case_id]
+        found: _Block | None = None
+        if test_case_id in self.samples:
+            found = _block_of(self.samples[test_case_id])
+        elif 0 in self.samples:
+            whole = self._blocks.get(0)
+            if whole is None:
+                whole = self._blocks[0] = _block_of(self.samples[0])
+            case_members = members.get(test_case_id)
+            if case_members is not None:
+                found = whole.restricted(np.intersect1d(whole.sample_ids, case_members, assume_unique=True))
+        if found is not None:
+            self._blocks[test_case_id] = found
+        return found
+
+
+@dataclass
+class TableData:
+    """Everything a results table is built from.
+
+    Attributes:
+        suite: The suite version.
+        test_cases: Its test cases, in suite order.
+        selection: The runs compared.
+        stored: What each (model id, configuration) stored.
+        members: Sample ids of each test case, ascending (needed when sample metrics were stored per suite).
+        schema: The workflow's schema document, for the metrics classes.
+    """
+
+    suite: SuiteRef
+    test_cases: list[TestCaseRef]
+    selection: Selection
+    stored: dict[tuple[int, str | None], CaseData]
+    members: dict[int, IntArray]
+    schema: Mapping[str, Any] | None
+
+
+def assemble(
+    info: SuiteInfo,
+    selection: Selection,
+    cases: Iterable[tuple[int, int, Json | None]],
+    samples: Iterable[tuple[int, int, int, Json]],
+    suites: Mapping[int, Json | None],
+    members: Mapping[int, Sequence[int]],
+    schema: Mapping[str, Any] | None,
+) -> TableData:
+    """The table data from the rows of ``assay.store.results_queries`` (keyed by stored configuration id).
+
+    Args:
+        info: The suite version.
+        selection: The runs compared.
+        cases: ``(configuration id, test case id, metrics)`` rows.
+        samples: ``(configuration id, scope, sample id, metrics)`` rows, sorted by sample id within a scope.
+        suites: Suite metrics by configuration id.
+        members: Sample ids of each test case, ascending (only needed for suite-wide sample metrics).
+        schema: The workflow's schema document.
+    """
+    owner = selection.owners()
+    stored = {key: CaseData() for key in owner.values()}
+    for configuration_id, test_case_id, metrics in cases:
+        stored[owner[configuration_id]].cases[test_case_id] = metrics
+    for configuration_id, scope, sample_id, metrics in samples:
+        stored[owner[configuration_id]].samples.setdefault(scope, []).append((sample_id, metrics))
+    for configuration_id, metrics in suites.items():
+        stored[owner[configuration_id]].suite = metrics
+    return TableData(
+        suite=info.suite,
+        test_cases=list(info.test_cases),
+        selection=selection,
+        stored=stored,
+        members={case_id: np.asarray(ids, dtype=np.int64) for case_id, ids in members.items()},
+        schema=schema,
+    )
+
+
+# -- the table -----------------------------------------------------------------------------------------------
+@dataclass
+class _FullTable:
+    """A built table before sorting, filtering and paging."""
+
+    table: ResultsTable
+    rows: list[ResultsRow]
+    column_index: dict[tuple[str | None, str, int], int]
+
+
+def _name_candidates(key: str) -> list[str]:
+    names = [key]
+    names.extend(key[len(prefix) :] for prefix in ("mean_", "avg_", "average_") if key.startswith(prefix))
+    names.extend(key[: -len(suffix)] for suffix in ("_rate", "_mean", "_avg", "_ratio") if key.endswith(suffix))
+    return list(dict.fromkeys(names))
+
+
+def _same(value: float, mean: float) -> bool:
+    if math.isnan(value) or math.isnan(mean):
+        return math.isnan(value) and math.isnan(mean)
+    return math.isclose(value, mean, rel_tol=DECOMPOSABLE_RTOL, abs_tol=1e-12)
+
+
+def _sample_fields(metric_keys: Iterable[str], instances: Sequence[tuple[Json, _Block]]) -> dict[str, str]:
+    """The per-sample field each test-case metric is the mean of, where one is (see the module docstring)."""
+    found: dict[str, str] = {}
+    all_fields: list[str] = list(dict.fromkeys(name for _, block in instances for name in block.fields))
+    for key in metric_keys:
+        checks = [(value, block) for data, block in instances if (value := _number(data.get(key))) is not None]
+        checks = [(value, block) for value, block in checks if block.n > 0]
+        if not checks:
+            continue
+        by_name = [name for name in _name_candidates(key) if name in all_fields]
+        varied = len({value for value, _ in checks if not math.isnan(value)}) > 1
+        others = [name for name in all_fields if name not in by_name] if varied else []
+        for name in [*by_name, *others]:
+            if all(name in block.fields for _, block in checks) and all(
+                _same(value, mean) for value, block in checks if (mean := block.mean(name)) is not None
+            ):
+                found[key] = name
+                break
+    return found
+
+
+def _seed(test_case_id: int, configuration: str | None, model_id: int = 0) -> np.random.SeedSequence:
+    return np.random.SeedSequence([SEED, test_case_id, zlib.crc32((configuration or "").encode()), model_id])
+
+
+@dataclass
+class _Test:
+    """A pending test of one cell, resolved by Benjamini–Hochberg."""
+
+    row: int
+    column: int
+    kind: Literal["paired", "unpaired"]
+    low: float
+    high: float
+    p_value: float
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def build_table(
+    data: TableData,
+    *,
+    common_samples: bool = False,
+    alpha: float = DEFAULT_ALPHA,
+    confidence: float = DEFAULT_CONFIDENCE,
+    n_resamples: int = DEFAULT_RESAMPLES,
+) -> _FullTable:
+    """Build the whole table (every row), with its tests and their Benjamini–Hochberg q-values.
+
+    Args:
+        data: The stored metrics of the selection.
+        common_samples: Restrict every model to the samples all models have per-sample metrics for.
+        alpha: The false discovery rate a significant cell is controlled at.
+        confidence: The confidence of the intervals.
+        n_resamples: Bootstrap resamples and random permutations per test.
+
+    Returns:
+        The built table, to be sorted, filtered and paged by :func:`page_table`.
+
+    Raises:
+        InputValidationError: ``alpha``, ``confidence`` or ``n_resamples`` out of range.
+    """
+    if not 0 < alpha < 1:
+        raise InputValidationError(f"alpha must be in (0, 1), got {alpha}", field="alpha", value=alpha)
+    if not 0 < confidence < 1:
+        raise InputValidationError(f"confidence must be in (0, 1), got {confidence}", field="confidence")
+    if not 1 <= n_resamples <= 100_000:
+        raise InputValidationError(f"n_resamples must be in [1, 100000], got {n_resamples}", field="n_resamples")
+    selection = data.selection
+    types = _Types(data.schema)
+    models = selection.models
+    configs = selection.configurations
+    baseline = selection.baseline_id
+    empty = CaseData()
+
+    def stored(model_id: int, configuration: str | None) -> CaseData:
+        return data.stored.get((model_id, configuration), empty)
+
+    # Metrics, in declared order, and the per-sample basis of each.
+    catalog = _MetricCatalog(types)
+    instances: list[tuple[Json, _Block]] = []
+    nested_by_case: dict[int, list[str]] = {}
+    for configuration in configs:
+        for model in models:
+            case_data = stored(model.id, configuration)
+            for case in data.test_cases:
+                metrics = case_data.cases.get(case.id)
+                if not metrics:
+                    continue
+                catalog.add_dict(metrics, types.key_of(metrics))
+                for name, value in metrics.items():
+                    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+                        fields = nested_by_case.setdefault(case.id, [])
+                        if name not in fields:
+                            fields.append(name)
+                block = case_data.block(case.id, data.members)
+                if block is not None:
+                    instances.append((metrics, block))
+    basis = _sample_fields(catalog.metrics, instances)
+    metric_infos = list(catalog.metrics.values())
+    metric_columns = [_column(info, basis.get(info.key)) for info in metric_infos]
+    columns = [
+        ResultColumn(configuration=configuration, metric=info.key, model_id=model.id)
+        for configuration in configs
+        for info in metric_infos
+        for model in models
+    ]
+    column_index = {(c.configuration, c.metric, c.model_id): i for i, c in enumerate(columns)}
+
+    cells: list[list[CellStats | None]] = []
+    tests: list[_Test] = []
+    decomposable = [(info.key, basis[info.key]) for info in metric_infos if info.key in basis]
+    for row_index, case in enumerate(data.test_cases):
+        row: list[CellStats | None] = [None] * len(columns)
+        for configuration in configs:
+            blocks: dict[int, _Block] = {}
+            for model in models:
+                block = stored(model.id, configuration).block(case.id, data.members)
+                if block is not None:
+                    blocks[model.id] = block
+            if common_samples and blocks:
+                shared = next(iter(blocks.values())).sample_ids
+                for block in blocks.values():
+                    shared = np.intersect1d(shared, block.sample_ids, assume_unique=True)
+                blocks = {model_id: block.restricted(shared) for model_id, block in blocks.items()}
+            values: dict[tuple[int, str], float | None] = {}
+            for model in models:
+                metrics = stored(model.id, configuration).cases.get(case.id) or {}
+                block_of_model = blocks.get(model.id)
+                for info in metric_infos:
+                    value = _number(metrics.get(info.key))
+                    if common_samples and info.key in basis and block_of_model is not None:
+                        value = block_of_model.mean(basis[info.key]) if value is not None else None
+                    values[(model.id, info.key)] = value
+            for info in metric_infos:
+                base_value = values[(baseline, info.key)]
+                for model in models:
+                    value = values[(model.id, info.key)]
+                    block = blocks.get(model.id)
+                    if value is None and block is None:
+                        continue
+                    delta = None
+                    if model.id != baseline and value is not None and base_value is not None:
+                        delta = value - base_value
+                    row[column_index[(configuration, info.key, model.id)]] = CellStats.model_construct(
+                        value=value,
+                        n=block.n if block is not None else None,
+                        delta=delta,
+                        ci_low=None,
+                        ci_high=None,
+                        p_value=None,
+                        q_value=None,
+                        significant=None,
+                        test=None,
+                    )
+            tests.extend(
+                _tests_of_case(
+                    row_index,
+                    case.id,
+                    configuration,
+                    blocks,
+                    values,
+                    models,
+                    baseline,
+                    decomposable,
+                    column_index,
+                    confidence,
+                    n_resamples,
+                )
+            )
+        cells.append(row)
+
+    if tests:
+        rejected, adjusted = benjamini_hochberg([test.p_value for test in tests], alpha=alpha)
+        for test, significant, q_value in zip(tests, rejected.tolist(), adjusted.tolist(), strict=True):
+            cell = cells[test.row][test.column]
+            assert cell is not None
+            cells[test.row][test.column] = cell.model_copy(
+                update={
+                    "ci_low": test.low,
+                    "ci_high": test.high,
+                    "p_value": test.p_value,
+                    "q_value": q_value,
+                    "significant": bool(significant),
+                    "test": test.kind,
+                }
+            )
+
+    rows = [
+        ResultsRow.model_construct(test_case=case, cells=row, nested_fields=nested_by_case.get(case.id, []))
+        for case, row in zip(data.test_cases, cells, strict=True)
+    ]
+    suite_metrics, suite_columns, suite_cells = _suite_part(data, types)
+    table = ResultsTable.model_construct(
+        test_suite=data.suite,
+        models=list(models),
+        baseline_id=baseline,
+        evaluator=selection.evaluator,
+        configurations=list(configs),
+        metrics=metric_columns,
+        columns=columns,
+        rows=[],
+        suite_metrics=suite_metrics,
+        suite_columns=suite_columns,
+        suite_cells=suite_cells,
+        total=len(rows),
+        offset=0,
+        limit=len(rows),
+        alpha=alpha,
+        confidence=confidence,
+        n_tests=len(tests),
+        common_samples=common_samples,
+    )
+    return _FullTable(table=table, rows=rows, column_index=column_index)
+
+
+def _tests_of_case(
+    row: int,
+    test_case_id: int,
+    configuration: str | None,
+    blocks: Mapping[int, _Block],
+    values: Mapping[tuple[int, str], float | None],
+    models: Sequence[ModelRef],
+    baseline: int,
+    decomposable: Sequence[tuple[str, str]],
+    column_index: Mapping[tuple[str | None, str, int], int],
+    confidence: float,
+    n_resamples: int,
+) -> list[_Test]:
+    """The tests of every other model against the baseline on one test case under one configuration."""
+    base = blocks.get(baseline)
+    if base is None or base.n == 0 or not decomposable:
+        return []
+    paired: list[tuple[int, str, str]] = []  # (model id, metric, per-sample field)
+    unpaired: dict[int, list[tuple[str, str]]] = {}
+    for model in models:
+        block = blocks.get(model.id)
+        if model.id == baseline or block is None or block.n == 0:
+            continue
+        same_samples = np.array_equal(block.sample_ids, base.sample_ids)
+        for key, sample_field in decomposable:
+            if not (_finite(values[(model.id, key)]) and _finite(values[(baseline, key)])):
+                continue
+            if sample_field not in block.fields or sample_field not in base.fields:
+                continue
+            if same_samples:
+                paired.append((model.id, key, sample_field))
+            else:
+                unpaired.setdefault(model.id, []).append((key, sample_field))
+    found: list[_Test] = []
+    if paired:
+        diffs = np.column_stack([blocks[model_id].column(name) - base.column(name) for model_id, _, name in paired])
+        result = paired_tests(
+            diffs, confidence=confidence, n_resamples=n_resamples, seed=_seed(test_case_id, configuration)
+        )
+        for index, (model_id, key, _) in enumerate(paired):
+            found.extend(_collect(row, column_index[(configuration, key, model_id)], "paired", result, index))
+    for model_id, wanted in unpaired.items():
+        block = blocks[model_id]
+        own = np.column_stack([block.column(name) for _, name in wanted])
+        theirs = np.column_stack([base.column(name) for _, name in wanted])
+        seed = _seed(test_case_id, configuration, model_id)
+        result = unpaired_tests(own, theirs, confidence=confidence, n_resamples=n_resamples, seed=seed)
+        for index, (key, _) in enumerate(wanted):
+            found.extend(_collect(row, column_index[(configuration, key, model_id)], "unpaired", result, index))
+    return found
+
+
+def _collect(row: int, column: int, kind: Literal["paired", "unpaired"], result: Any, index: int) -> list[_Test]:
+    p_value = float(result.p_value[index])
+    if math.isnan(p_value):
+        return []
+    return [_Test(row, column, kind, float(result.low[index]), float(result.high[index]), p_value)]
+
+
+def _suite_part(
+    data: TableData, types: _Types
+) -> tuple[list[MetricColumn], list[ResultColumn], list[CellStats | None]]:
+    selection = data.selection
+    catalog = _MetricCatalog(types)
+    for configuration in selection.configurations:
+        for model in selection.models:
+            found = data.stored.get((model.id, configuration))
+            if found is not None and found.suite:
+                catalog.add_dict(found.suite, types.key_of(found.suite))
+    infos = list(catalog.metrics.values())
+    columns = [
+        ResultColumn(configuration=configuration, metric=info.key, model_id=model.id)
+        for configuration in selection.configurations
+        for info in infos
+        for model in selection.models
+    ]
+    cells: list[CellStats | None] = []
+    for column in columns:
+        found = data.stored.get((column.model_id, column.configuration))
+        value = _number((found.suite or {}).get(column.metric)) if found is not None else None
+        if value is None:
+            cells.append(None)
+            continue
+        base = data.stored.get((selection.baseline_id, column.configuration))
+        base_value = _number((base.suite or {}).get(column.metric)) if base is not None else None
+        delta = None
+        if column.model_id != selection.baseline_id and base_value is not None:
+            delta = value - base_value
+        cells.append(CellStats(value=value, delta=delta))
+    return [_column(info) for info in infos], columns, cells
+
+
+def _sort_value(cell: CellStats | None, sort_by: SortBy) -> float | None:
+    if cell is None:
+        return None
+    value = {"value": cell.value, "delta": cell.delta, "significance": cell.q_value}[sort_by]
+    return value if value is not None and not math.isnan(value) else None
+
+
+def page_table(
+    full: _FullTable,
+    *,
+    sort_metric: str | None = None,
+    sort_configuration: str | None = None,
+    sort_model_id: int | None = None,
+    sort_by: SortBy = "value",
+    descending: bool = False,
+    only_significant: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> ResultsTable:
+    """One page of a built table, sorted and filtered.
+
+    Rows keep the suite's order unless ``sort_metric`` is given; then they are ordered by that metric's cell
+    of one model under one configuration (default: the first configuration; the baseline for values, the
+    first other model for deltas and significance), by its value, delta or q-value. Cells without that
+    number go last in either direction; ties keep the suite's order.
+
+    Raises:
+        InputValidationError: the sort names a column the table does not have, or a negative offset or limit.
+    """
+    if offset < 0 or (limit is not None and limit < 0):
+        raise InputValidationError(f"offset and limit must be 0 or more, got {offset} and {limit}", field="offset")
+    table = full.table
+    rows = full.rows
+    if only_significant:
+        rows = [row for row in rows if any(cell is not None and cell.significant for cell in row.cells)]
+    if sort_metric is not None:
+        configuration = _query_name(sort_configuration) if sort_configuration is not None else None
+        if sort_configuration is None and table.configurations:
+            configuration = table.configurations[0]
+        model_id = sort_model_id
+        if model_id is None:
+            others = [model.id for model in table.models if model.id != table.baseline_id]
+            model_id = table.baseline_id if sort_by == "value" or not others else others[0]
+        at = full.column_index.get((configuration, sort_metric, model_id))
+        if at is None:
+            raise InputValidationError(
+                f"the table has no column of metric {sort_metric!r}, configuration {configuration!r} and model id "
+                f"{model_id} to sort by",
+                field="sort_metric",
+            )
+        keyed = [(_sort_value(row.cells[at], sort_by), position, row) for position, row in enumerate(rows)]
+        present = [item for item in keyed if item[0] is not None]
+        absent = [item for item in keyed if item[0] is None]
+        present.sort(key=lambda item: (-item[0] if descending else item[0], item[1]))  # type: ignore[operator]
+        rows = [row for _, _, row in present] + [row for _, _, row in absent]
+    end = len(rows) if limit is None else offset + limit
+    return table.model_copy(
+        update={
+            "rows": rows[offset:end],
+            "total": len(rows),
+            "offset": offset,
+            "limit": len(rows) if limit is None else limit,
+        }
+    )
+
+
+# -- nested tables and plots -----------------------------------------------------------------------------------
+def _label_field(types: _Types, parent: Mapping[str, Any] | None, field_name: str, items: Sequence[Json]) -> str | None:
+    if parent is not None:
+        spec = types.fields(types.key_of(parent)).get(field_name)
+        item_type = _list_item_type(spec.get("kind")) if spec is not None else None
+        for name, nested in types.fields(item_type).items():
+            kind = nested.get("kind")
+            if isinstance(kind, Mapping) and kind.get("kind") == "scalar" and kind.get("type") == "str":
+                return name
+    for item in items:
+        for name, value in item.items():
+            if name != TYPE_KEY and isinstance(value, str):
+                return name
+    return None
+
+
+def build_nested(
+    test_case: TestCaseRef,
+    field_name: str,
+    selection: Selection,
+    metrics: Mapping[tuple[int, str | None], Json | None],
+    schema: Mapping[str, Any] | None,
+) -> NestedResults:
+    """The nested table of one field of a test case's metrics (e.g. per class), value and delta per cell.
+
+    Rows are labelled by the nested class's first string field (``label``, ``class``, ``name``...) and come in
+    the order first seen; a row missing for a model has no cell.
+
+    Args:
+        test_case: The test case.
+        field_name: The field of the test-case metrics holding a list of metrics dicts.
+        selection: The runs compared.
+        metrics: Each (model id, configuration)'s test-case metrics.
+        schema: The workflow's schema document.
+
+    Raises:
+        NotFoundError: no model stored a list under that field for the test case.
+    """
+    types = _Types(schema)
+    configs = selection.configurations
+    lists: dict[tuple[int, str | None], list[Json]] = {}
+    parent: Json | None = None
+    for (model_id, configuration), data in metrics.items():
+        items = (data or {}).get(field_name)
+        if isinstance(items, list) and all(isinstance(item, dict) for item in items):
+            lists[(model_id, configuration)] = items
+            if parent is None:
+                parent = data
+    if not lists:
+        raise NotFoundError(
+            f"test case {test_case.name!r} has no nested metrics {field_name!r} for these models",
+            field=field_name,
+            test_case=test_case.name,
+        )
+    every = [item for items in lists.values() for item in items]
+    label = _label_field(types, parent, field_name, every)
+    spec = types.fields(types.key_of(parent or {})).get(field_name)
+    catalog = _MetricCatalog(types)
+    item_type = _list_item_type(spec.get("kind")) if spec is not None else None
+    for item in every:
+        catalog.add_dict(item, item_type)
+    infos = [info for info in catalog.metrics.values() if info.key != label]
+    columns = [
+        ResultColumn(configuration=configuration, metric=info.key, model_id=model.id)
+        for configuration in configs
+        for info in infos
+        for model in selection.models
+    ]
+    by_label: dict[tuple[int, str | None], dict[str, Json]] = {}
+    labels: list[str] = []
+    for configuration in configs:
+        for model in selection.models:
+            items = lists.get((model.id, configuration), [])
+            keyed: dict[str, Json] = {}
+            for position, item in enumerate(items):
+                name = str(item.get(label)) if label is not None else f"#{position}"
+                keyed[name] = item
+                if name not in labels:
+                    labels.append(name)
+            by_label[(model.id, configuration)] = keyed
+    rows: list[NestedRow] = []
+    for name in labels:
+        cells: list[CellStats | None] = []
+        for column in columns:
+            entry = by_label[(column.model_id, column.configuration)].get(name)
+            value = _number(entry.get(column.metric)) if entry is not None else None
+            if entry is None or (value is None and column.metric not in entry):
+                cells.append(None)
+                continue
+            base = by_label[(selection.baseline_id, column.configuration)].get(name)
+            base_value = _number(base.get(column.metric)) if base is not None else None
+            delta = None
+            if column.model_id != selection.baseline_id and value is not None and base_value is not None:
+                delta = value - base_value
+            cells.append(CellStats(value=value, delta=delta))
+        rows.append(NestedRow(label=name, cells=cells))
+    return NestedResults(
+        test_case=test_case, field=field_name, metrics=[_column(info) for info in infos], columns=columns, rows=rows
+    )
+
+
+def build_plots(
+    test_case: TestCaseRef, selection: Selection, plots: Mapping[tuple[int, str | None], list[Any] | None]
+) -> TestCasePlots:
+    """Each model's stored plots of a test case, configuration-major, models in the order asked."""
+    found = [
+        PlotsOfModel(model_id=model.id, configuration=configuration, plots=list(stored))
+        for configuration in selection.configurations
+        for model in selection.models
+        if (stored := plots.get((model.id, configuration)))
+    ]
+    return TestCasePlots(test_case=test_case, plots=found)
+
+
+# -- cache ---------------------------------------------------------------------------------------------------
+def schema_digest(schema: Mapping[str, Any] | None) -> str:
+    """A short digest of a schema document, for cache keys."""
+    return hashlib.sha256(orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+
+
+class ResultsCache:
+    """A small thread-safe LRU of built tables, keyed by fingerprints of their inputs.
+
+    Args:
+        size: How many tables to keep.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._entries: OrderedDict[Hashable, _FullTable] = OrderedDict()
+        self._suites: OrderedDict[int, SuiteInfo] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def suite(self, test_suite_id: int) -> SuiteInfo | None:
+        """A suite version seen before (suite versions never change)."""
+        with self._lock:
+            return self._suites.get(test_suite_id)
+
+    def remember_suite(self, info: SuiteInfo) -> None:
+        """Keep a suite version's test cases, dropping the least recently kept beyond 16 times the size."""
+        with self._lock:
+            self._suites[info.suite.id] = info
+            while len(self._suites) > 16 * self._size:
+                self._suites.popitem(last=False)
+
+    def get(self, key: Hashable) -> _FullTable | None:
+        """The table under ``key``, if kept (it becomes the most recent)."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, table: _FullTable) -> None:
+        """Keep a table, dropping the least recently used beyond the size."""
+        with self._lock:
+            self._entries[key] = table
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
