@@ -156,6 +156,10 @@ def server(
 ) -> None:
     """Serve the REST API (/api/v1, docs at /docs) and the web app on the database.
 
+    It prints the web app's address with a one-time sign-in code, as Jupyter does: opening that link signs
+    the browser in (once, within ASSAY_SIGN_IN_CODE_MINUTES, 10 by default). Later sign-ins, and Python
+    clients, use an API token from `assay token create`.
+
     The database is created on first use; one made by an older Assay must first be migrated with
     `assay db upgrade`: the server refuses to start on it.
     """
@@ -169,9 +173,26 @@ def server(
         secret_url = None if database_url is None else SecretStr(database_url)
         settings = Settings(server_host=host, server_port=port, database_url=secret_url)
         application = create_app(service, settings)
+        code = service.create_sign_in_code(settings.sign_in_code_lifetime)
         address = f"http://{host}:{port}"
-        stdout.print(f"Assay serves {redact_url(service.url)} at {address} (API docs: {address}/docs)")
+        stdout.print(
+            f"Assay serves {redact_url(service.url)} at {address}: API at {address}/api/v1 (docs at "
+            f"{address}/docs), for clients with a token from `assay token create`."
+        )
+        # The link a user opens, last and alone on its line so that terminals make it clickable.
+        stdout.print(f"Assay is running at {_browser_address(host, port)}/?code={code}")
         uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+def _browser_address(host: str, port: int) -> str:
+    # A server listening on every interface is reached from this machine through the loopback address.
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 # -- db --------------------------------------------------------------------------------------------------
