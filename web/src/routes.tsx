@@ -1,7 +1,55 @@
+// The app's routes. Every page keeps its state in the URL's search params. Later parts of the app (the
+// samples gallery, the Studio) add a route here and an entry in layout/nav.ts.
+import { type ComponentType, lazy, Suspense } from "react";
 import type { RouteObject } from "react-router";
 
-function Home() {
-  return <h1>Assay</h1>;
+import { Loading } from "./components/States";
+import { Layout, type RouteHandle } from "./layout/Layout";
+import { HomePage } from "./pages/HomePage";
+import { ModelPage } from "./pages/ModelPage";
+import { ModelsPage } from "./pages/ModelsPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { RunsPage } from "./pages/RunsPage";
+import { SignInPage } from "./pages/SignInPage";
+import { SuiteDiffPage } from "./pages/SuiteDiffPage";
+import { SuitePage } from "./pages/SuitePage";
+import { SuitesPage } from "./pages/SuitesPage";
+
+// The results page is its own chunk (it brings the plots). It is found by file name, so the shell builds
+// whether or not that page is part of the tree.
+const resultsModules = import.meta.glob<{ default: ComponentType }>("./results/ResultsPage.tsx");
+const loadResults = resultsModules["./results/ResultsPage.tsx"];
+
+function ResultsUnavailable() {
+  return <p role="alert">The results page is not part of this build.</p>;
 }
 
-export const routes: RouteObject[] = [{ path: "/", element: <Home /> }];
+const ResultsPage = loadResults ? lazy(loadResults) : ResultsUnavailable;
+
+function ResultsRoute() {
+  return (
+    <Suspense fallback={<Loading label="Loading the results page…" />}>
+      <ResultsPage />
+    </Suspense>
+  );
+}
+
+const wide: RouteHandle = { wide: true };
+
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    children: [
+      { path: "/", element: <HomePage /> },
+      { path: "/sign-in", element: <SignInPage /> },
+      { path: "/test-suites", element: <SuitesPage /> },
+      { path: "/test-suites/:name/diff", element: <SuiteDiffPage /> },
+      { path: "/test-suites/:name", element: <SuitePage /> },
+      { path: "/results", element: <ResultsRoute />, handle: wide },
+      { path: "/models", element: <ModelsPage /> },
+      { path: "/models/:id", element: <ModelPage /> },
+      { path: "/runs", element: <RunsPage /> },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+];

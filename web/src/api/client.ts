@@ -90,9 +90,11 @@ export interface ClientOptions {
 
 export function createApiClient(options: ClientOptions = {}): ApiClient {
   const client = createClient<paths>({
-    baseUrl: options.baseUrl ?? "",
+    // Absolute, since Request needs one outside a browser (tests); the same origin that served the app.
+    baseUrl: options.baseUrl ?? (typeof location === "undefined" ? "" : location.origin),
     credentials: "same-origin",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // Looked up per call rather than captured once, so a fetch installed later (tests, polyfills) is used.
+    fetch: (request: Request) => (options.fetch ?? globalThis.fetch)(request),
   });
   // onResponse runs last-registered first: floats are decoded before the 401 check, which reads errors only.
   client.use(csrfMiddleware, authMiddleware, wireFloatsMiddleware);
@@ -109,7 +111,7 @@ interface FetchResult<T> {
 }
 
 /** The data of a call, or a thrown ApiError; what TanStack Query's queryFn wants. */
-export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
+export async function unwrap<T>(call: Promise<FetchResult<unknown>>): Promise<T> {
   const { data, error, response } = await call;
   if (!response.ok) throw errorFromResponse(response.status, error);
   if (response.status < 300) authStore.signedIn();

@@ -24,6 +24,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Session
+         * @description The session of the cookie; 401 when not signed in (the web app then shows its sign-in page).
+         */
+        get: operations["read_session"];
+        put?: never;
+        /**
+         * Create Session
+         * @description Sign in with an API token: sets the session cookies; 401 when the token is unknown or revoked.
+         */
+        post: operations["create_session"];
+        /**
+         * Delete Session
+         * @description Sign out: the session is revoked and its cookies cleared.
+         */
+        delete: operations["delete_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/one-time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeem Sign In Code
+         * @description Sign in with the one-time code of the link ``assay server`` printed; a code works once.
+         */
+        post: operations["redeem_sign_in_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows": {
         parameters: {
             query?: never;
@@ -464,10 +512,280 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/app/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Overview
+         * @description The home page: each workflow with its latest suites and models (20 each) and 10 latest runs.
+         */
+        get: operations["read_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/test-suites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Suite Summaries
+         * @description A page of test suites at their latest versions, most recently versioned first.
+         */
+        get: operations["list_suite_summaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/test-suites/{name}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diff Suite Versions
+         * @description Test cases added, removed and changed (with samples added and removed) between two suite versions.
+         */
+        get: operations["diff_suite_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/test-suites/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Suite Detail
+         * @description A suite at one version with its test cases, its version history and the models tested on it.
+         */
+        get: operations["read_suite_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Model Summaries
+         * @description A page of models, most recently tested (else created) first.
+         */
+        get: operations["list_model_summaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/models/{model_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Model Detail
+         * @description A model with its metadata, the suite versions it was tested on and its latest 50 runs.
+         */
+        get: operations["read_model_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/test-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Run Summaries
+         * @description A page of test runs, newest first, with status and progress (a running ``test()`` grows live).
+         */
+        get: operations["list_run_summaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/results/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Results Options
+         * @description The runs that can be compared on a suite version, by model and evaluator.
+         */
+        get: operations["read_results_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Results Table
+         * @description The results table: test cases × (configuration, metric, model), with deltas and their significance.
+         */
+        get: operations["read_results_table"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/results/nested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Nested Results
+         * @description A nested table of one test case (e.g. one row per class), value and delta per cell.
+         */
+        get: operations["read_nested_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/results/plots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Test Case Plots
+         * @description Each model's stored plots of a test case, for overlaying.
+         */
+        get: operations["read_test_case_plots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{name}/metrics-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register Metrics Types
+         * @description Merge the schemas of metrics classes into the workflow's, for the directions of their metrics.
+         */
+        post: operations["register_metrics_types"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * CellStats
+         * @description A metric of one model on one test case, and its difference to the baseline model's.
+         *
+         *     ``delta`` is the model's value minus the baseline's; ``ci_low``/``ci_high`` its interval (paired
+         *     bootstrap when both models ran on the same samples, unpaired otherwise, per ``test``); ``p_value`` from
+         *     the paired permutation test (unpaired: permutation of group labels); ``q_value`` after
+         *     Benjamini–Hochberg over every test of the table; ``significant`` when ``q_value <= alpha``. All ``None``
+         *     for the baseline itself and for metrics without a per-sample basis.
+         */
+        CellStats: {
+            /** Value */
+            value: number | null;
+            /** N */
+            n?: number | null;
+            /** Delta */
+            delta?: number | null;
+            /** Ci Low */
+            ci_low?: number | null;
+            /** Ci High */
+            ci_high?: number | null;
+            /** P Value */
+            p_value?: number | null;
+            /** Q Value */
+            q_value?: number | null;
+            /** Significant */
+            significant?: boolean | null;
+            /** Test */
+            test?: ("paired" | "unpaired") | null;
+        };
         /**
          * ConfigurationIn
          * @description An evaluator configuration as sent by the client; ``display_name`` is its identity within a run.
@@ -680,6 +998,59 @@ export interface components {
             status: string;
         };
         /**
+         * MetricColumn
+         * @description A metric of the results table.
+         *
+         *     ``higher_is_better`` comes from the metric dataclass's field metadata (``direction_source="declared"``),
+         *     else from its name (``"name"``: error, loss, nme, fpr, ... are lower-is-better; score, accuracy, ...
+         *     higher), else it is unknown (``None``, ``"none"``) and deltas are shown without colour. ``sample_field``
+         *     is the per-sample metric the test-case value is the mean of, which significance tests resample; a
+         *     metric without one (AP, F1) is shown with deltas but no test.
+         */
+        MetricColumn: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Group */
+            group: string | null;
+            /** Higher Is Better */
+            higher_is_better: boolean | null;
+            /**
+             * Direction Source
+             * @enum {string}
+             */
+            direction_source: "declared" | "name" | "none";
+            /** Sample Field */
+            sample_field: string | null;
+        };
+        /**
+         * MetricsTypesIn
+         * @description Type entries of metrics classes (the ``types`` of ``assay.schema.metrics_schema``).
+         */
+        MetricsTypesIn: {
+            /**
+             * Types
+             * @description Type entries by key, as assay.schema writes them.
+             */
+            types: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * ModelDetail
+         * @description A model's page: the model, the suite versions it was tested on, and its latest runs.
+         */
+        ModelDetail: {
+            model: components["schemas"]["ModelRecord"];
+            /** Test Suites */
+            test_suites: components["schemas"]["SuiteRef"][];
+            /** Runs */
+            runs: components["schemas"]["RunSummary"][];
+            /** N Runs */
+            n_runs: number;
+        };
+        /**
          * ModelRecord
          * @description A model: a name, free-form metadata and tags. Models are black boxes; only inferences are stored.
          */
@@ -703,6 +1074,123 @@ export interface components {
             created: string;
         };
         /**
+         * ModelRef
+         * @description A model by id and name.
+         */
+        ModelRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /**
+         * ModelSummary
+         * @description A model as a list shows it.
+         */
+        ModelSummary: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Workflow */
+            workflow: string;
+            /** Tags */
+            tags: string[];
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** N Runs */
+            n_runs: number;
+            /** Last Tested */
+            last_tested: string | null;
+            /**
+             * Created
+             * Format: date-time
+             */
+            created: string;
+        };
+        /**
+         * NestedResults
+         * @description A nested table of one test case (per-class rows of a field such as ``per_class``).
+         */
+        NestedResults: {
+            test_case: components["schemas"]["TestCaseRef"];
+            /** Field */
+            field: string;
+            /** Metrics */
+            metrics: components["schemas"]["MetricColumn"][];
+            /** Columns */
+            columns: components["schemas"]["ResultColumn"][];
+            /** Rows */
+            rows: components["schemas"]["NestedRow"][];
+        };
+        /**
+         * NestedRow
+         * @description A row of a nested table (e.g. one class), one cell per column of the nested table.
+         */
+        NestedRow: {
+            /** Label */
+            label: string;
+            /** Cells */
+            cells: (components["schemas"]["CellStats"] | null)[];
+        };
+        /**
+         * Overview
+         * @description The home page: every workflow.
+         */
+        Overview: {
+            /** Workflows */
+            workflows: components["schemas"]["WorkflowOverview"][];
+        };
+        /** Paged[ModelSummary] */
+        Paged_ModelSummary_: {
+            /** Items */
+            items: components["schemas"]["ModelSummary"][];
+            /** Total */
+            total: number;
+            /** Offset */
+            offset: number;
+            /** Limit */
+            limit: number;
+        };
+        /** Paged[RunSummary] */
+        Paged_RunSummary_: {
+            /** Items */
+            items: components["schemas"]["RunSummary"][];
+            /** Total */
+            total: number;
+            /** Offset */
+            offset: number;
+            /** Limit */
+            limit: number;
+        };
+        /** Paged[SuiteSummary] */
+        Paged_SuiteSummary_: {
+            /** Items */
+            items: components["schemas"]["SuiteSummary"][];
+            /** Total */
+            total: number;
+            /** Offset */
+            offset: number;
+            /** Limit */
+            limit: number;
+        };
+        /**
+         * PlotsOfModel
+         * @description The plots one model's run stored for a test case under one configuration.
+         */
+        PlotsOfModel: {
+            /** Model Id */
+            model_id: number;
+            /** Configuration */
+            configuration: string | null;
+            /** Plots */
+            plots: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
          * RegisterWorkflowIn
          * @description A workflow's name and the type schema of its data.
          */
@@ -713,6 +1201,18 @@ export interface components {
             schema: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * ResultColumn
+         * @description One column of cells: a metric of one model under one evaluator configuration.
+         */
+        ResultColumn: {
+            /** Configuration */
+            configuration: string | null;
+            /** Metric */
+            metric: string;
+            /** Model Id */
+            model_id: number;
         };
         /**
          * Results
@@ -730,6 +1230,143 @@ export interface components {
             test_case_metrics: components["schemas"]["TestCaseMetricsRow"][];
             /** Test Sample Metrics */
             test_sample_metrics: components["schemas"]["SampleMetricsRow"][];
+        };
+        /**
+         * ResultsOptions
+         * @description What can be compared on a suite version: its runs, by model.
+         */
+        ResultsOptions: {
+            test_suite: components["schemas"]["SuiteRef"];
+            /** Evaluators */
+            evaluators: (string | null)[];
+            /** Runs */
+            runs: components["schemas"]["RunOption"][];
+        };
+        /**
+         * ResultsRow
+         * @description A test case of the table: one cell per column (``None`` where nothing is stored).
+         */
+        ResultsRow: {
+            test_case: components["schemas"]["TestCaseRef"];
+            /** Cells */
+            cells: (components["schemas"]["CellStats"] | null)[];
+            /**
+             * Nested Fields
+             * @description Fields of the row's metrics that hold nested tables.
+             */
+            nested_fields: string[];
+        };
+        /**
+         * ResultsTable
+         * @description The results page: test cases × (configuration, metric, model), suite metrics on top, one page of rows.
+         */
+        ResultsTable: {
+            test_suite: components["schemas"]["SuiteRef"];
+            /** Models */
+            models: components["schemas"]["ModelRef"][];
+            /** Baseline Id */
+            baseline_id: number;
+            /** Evaluator */
+            evaluator: string | null;
+            /** Configurations */
+            configurations: (string | null)[];
+            /** Metrics */
+            metrics: components["schemas"]["MetricColumn"][];
+            /** Columns */
+            columns: components["schemas"]["ResultColumn"][];
+            /** Rows */
+            rows: components["schemas"]["ResultsRow"][];
+            /** Suite Metrics */
+            suite_metrics: components["schemas"]["MetricColumn"][];
+            /** Suite Columns */
+            suite_columns: components["schemas"]["ResultColumn"][];
+            /** Suite Cells */
+            suite_cells: (components["schemas"]["CellStats"] | null)[];
+            /** Total */
+            total: number;
+            /** Offset */
+            offset: number;
+            /** Limit */
+            limit: number;
+            /** Alpha */
+            alpha: number;
+            /** Confidence */
+            confidence: number;
+            /**
+             * N Tests
+             * @description How many tests Benjamini–Hochberg controlled over.
+             */
+            n_tests: number;
+            /** Common Samples */
+            common_samples: boolean;
+        };
+        /**
+         * RunOption
+         * @description A model's latest run of one evaluator on the suite version: what the results page can pick.
+         */
+        RunOption: {
+            model: components["schemas"]["ModelRef"];
+            /** Test Run Id */
+            test_run_id: number;
+            /** Evaluator */
+            evaluator: string | null;
+            /** Configurations */
+            configurations: (string | null)[];
+            /** Completed */
+            completed: (string | null)[];
+        };
+        /**
+         * RunProgress
+         * @description How far a test run has got: inferences stored for its suite's samples, configurations complete.
+         */
+        RunProgress: {
+            /** Samples Total */
+            samples_total: number;
+            /** Samples Inferred */
+            samples_inferred: number;
+            /** Configurations Total */
+            configurations_total: number;
+            /** Configurations Completed */
+            configurations_completed: number;
+        };
+        /**
+         * RunSummary
+         * @description A test run with its status.
+         *
+         *     ``status`` is ``running`` until every configuration is complete (``completed``), or ``crashed`` when
+         *     the client reported a failure (``message`` says which).
+         */
+        RunSummary: {
+            /** Id */
+            id: number;
+            model: components["schemas"]["ModelRef"];
+            test_suite: components["schemas"]["SuiteRef"];
+            /** Workflow */
+            workflow: string;
+            /** Evaluator */
+            evaluator: string | null;
+            /** Configurations */
+            configurations: (string | null)[];
+            /** Completed */
+            completed: (string | null)[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "completed" | "crashed";
+            /** Message */
+            message: string;
+            progress: components["schemas"]["RunProgress"];
+            /**
+             * Created
+             * Format: date-time
+             */
+            created: string;
+            /**
+             * Updated
+             * Format: date-time
+             */
+            updated: string;
         };
         /**
          * SampleMetricsIn
@@ -776,6 +1413,171 @@ export interface components {
             } | null;
         };
         /**
+         * SessionInfo
+         * @description The signed-in session: the API token it stands for and the CSRF token mutations must echo.
+         */
+        SessionInfo: {
+            /** Token Name */
+            token_name: string;
+            /** Csrf Token */
+            csrf_token: string;
+            /**
+             * Expires
+             * Format: date-time
+             */
+            expires: string;
+        };
+        /**
+         * SignInCodeIn
+         * @description The one-time code of the sign-in link that ``assay server`` printed.
+         */
+        SignInCodeIn: {
+            /** Code */
+            code: string;
+        };
+        /**
+         * SignInIn
+         * @description An API token to sign in with.
+         */
+        SignInIn: {
+            /** Token */
+            token: string;
+        };
+        /**
+         * SuiteDetail
+         * @description A suite's page: one version with its test cases, the suite's history, and the workflow's type schema.
+         */
+        SuiteDetail: {
+            suite: components["schemas"]["TestSuiteRecord"];
+            /** Versions */
+            versions: components["schemas"]["SuiteVersionSummary"][];
+            /** N Samples */
+            n_samples: number;
+            /** Schema */
+            schema?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Models
+             * @description Models with a test run on this version.
+             */
+            models: components["schemas"]["ModelRef"][];
+        };
+        /**
+         * SuiteDiff
+         * @description What changed between two versions of a suite (``base`` to ``head``).
+         */
+        SuiteDiff: {
+            /** Name */
+            name: string;
+            base: components["schemas"]["SuiteVersionSummary"];
+            head: components["schemas"]["SuiteVersionSummary"];
+            /** Added */
+            added: components["schemas"]["TestCaseRef"][];
+            /** Removed */
+            removed: components["schemas"]["TestCaseRef"][];
+            /** Changed */
+            changed: components["schemas"]["TestCaseChange"][];
+            /** Unchanged */
+            unchanged: components["schemas"]["TestCaseRef"][];
+        };
+        /**
+         * SuiteRef
+         * @description One version of a test suite by id, name and version.
+         */
+        SuiteRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * SuiteSummary
+         * @description The latest version of a test suite as a list shows it.
+         */
+        SuiteSummary: {
+            /** Id */
+            id: number;
+            /** Entity Id */
+            entity_id: number;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+            /** Workflow */
+            workflow: string;
+            /** Description */
+            description: string;
+            /** Tags */
+            tags: string[];
+            /** N Test Cases */
+            n_test_cases: number;
+            /**
+             * N Samples
+             * @description Distinct samples over the suite's test cases.
+             */
+            n_samples: number;
+            /**
+             * N Models
+             * @description Models with a test run on any version of the suite.
+             */
+            n_models: number;
+            /**
+             * Created
+             * Format: date-time
+             */
+            created: string;
+            /**
+             * Updated
+             * Format: date-time
+             * @description When the latest version was made.
+             */
+            updated: string;
+        };
+        /**
+         * SuiteVersionSummary
+         * @description One version in a suite's history.
+         */
+        SuiteVersionSummary: {
+            /** Id */
+            id: number;
+            /** Version */
+            version: number;
+            /** Description */
+            description: string;
+            /**
+             * Created
+             * Format: date-time
+             */
+            created: string;
+            /** N Test Cases */
+            n_test_cases: number;
+            /** N Samples */
+            n_samples: number;
+        };
+        /**
+         * TestCaseChange
+         * @description A test case in both versions of a diff, at different versions of its own.
+         */
+        TestCaseChange: {
+            /** Name */
+            name: string;
+            base: components["schemas"]["TestCaseRef"];
+            head: components["schemas"]["TestCaseRef"];
+            /** Samples Added */
+            samples_added: number;
+            /** Samples Removed */
+            samples_removed: number;
+            /**
+             * Ground Truths Changed
+             * @description Samples in both versions with another ground truth.
+             * @default 0
+             */
+            ground_truths_changed: number;
+        };
+        /**
          * TestCaseMetricsIn
          * @description Test-case metrics and plots of one configuration.
          */
@@ -800,6 +1602,15 @@ export interface components {
             plots?: {
                 [key: string]: unknown;
             }[] | null;
+        };
+        /**
+         * TestCasePlots
+         * @description A test case's plots, by model, for overlaying.
+         */
+        TestCasePlots: {
+            test_case: components["schemas"]["TestCaseRef"];
+            /** Plots */
+            plots: components["schemas"]["PlotsOfModel"][];
         };
         /**
          * TestCaseRecord
@@ -827,6 +1638,20 @@ export interface components {
              * Format: date-time
              */
             created: string;
+        };
+        /**
+         * TestCaseRef
+         * @description One version of a test case by id, name and version, with its sample count.
+         */
+        TestCaseRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+            /** N Samples */
+            n_samples: number;
         };
         /**
          * TestRunRecord
@@ -928,6 +1753,29 @@ export interface components {
             ctx?: Record<string, never>;
         };
         /**
+         * WorkflowOverview
+         * @description A workflow on the home page: its suites, models and latest runs (each list capped, with totals).
+         */
+        WorkflowOverview: {
+            /** Name */
+            name: string;
+            /**
+             * Created
+             * Format: date-time
+             */
+            created: string;
+            /** Test Suites */
+            test_suites: components["schemas"]["SuiteSummary"][];
+            /** N Test Suites */
+            n_test_suites: number;
+            /** Models */
+            models: components["schemas"]["ModelSummary"][];
+            /** N Models */
+            n_models: number;
+            /** Latest Runs */
+            latest_runs: components["schemas"]["RunSummary"][];
+        };
+        /**
          * WorkflowRecord
          * @description A workflow: its name (its identity) and the type schema of its data (see ``assay.schema``).
          */
@@ -971,6 +1819,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+        };
+    };
+    read_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
+    create_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    redeem_sign_in_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInCodeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -1832,6 +2784,453 @@ export interface operations {
                 content: {
                     "application/json": string;
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
+    list_suite_summaries: {
+        parameters: {
+            query?: {
+                /** @description Only those of this workflow. */
+                workflow?: string | null;
+                /** @description Text in the name, description or tags, any case. */
+                search?: string | null;
+                /** @description How many rows to skip. */
+                offset?: number;
+                /** @description The most rows to return (default 50, at most 500). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    diff_suite_versions: {
+        parameters: {
+            query: {
+                /** @description The version to compare from. */
+                base: number;
+                /** @description The version to compare to. */
+                head: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_suite_detail: {
+        parameters: {
+            query?: {
+                /** @description The version; the latest when absent. */
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_model_summaries: {
+        parameters: {
+            query?: {
+                /** @description Only those of this workflow. */
+                workflow?: string | null;
+                /** @description Text in the name or tags, any case. */
+                search?: string | null;
+                /** @description How many rows to skip. */
+                offset?: number;
+                /** @description The most rows to return (default 50, at most 500). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_model_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_run_summaries: {
+        parameters: {
+            query?: {
+                /** @description Only those of this workflow. */
+                workflow?: string | null;
+                /** @description Only runs of this model. */
+                model_id?: number | null;
+                /** @description Only runs on a version of this suite. */
+                test_suite_name?: string | null;
+                /** @description Only runs in it. */
+                status?: ("running" | "completed" | "crashed") | null;
+                /** @description How many rows to skip. */
+                offset?: number;
+                /** @description The most rows to return (default 50, at most 500). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_results_options: {
+        parameters: {
+            query: {
+                /** @description The suite version (its id). */
+                test_suite_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_results_table: {
+        parameters: {
+            query: {
+                /** @description The suite version (its id). */
+                test_suite_id: number;
+                /** @description The models, in column order (default: every model with a run). */
+                model_ids?: number[] | null;
+                /** @description The model others are compared with (default: the first). */
+                baseline_id?: number | null;
+                /** @description The runs' evaluator; empty for the unnamed one (default: the latest run's). */
+                evaluator?: string | null;
+                /** @description Configurations to show, in order; empty string: the implicit one (default: all). */
+                configurations?: string[] | null;
+                /** @description Compare every model on the samples all of them have per-sample metrics for. */
+                common_samples?: boolean;
+                /** @description False discovery rate of significant cells. */
+                alpha?: number;
+                /** @description Sort rows by this metric's column. */
+                sort_metric?: string | null;
+                /** @description The configuration of the sort column (default: the first). */
+                sort_configuration?: string | null;
+                /** @description The model of the sort column (default: baseline for values, else the next). */
+                sort_model_id?: number | null;
+                /** @description Sort by value, delta or q-value. */
+                sort_by?: "value" | "delta" | "significance";
+                descending?: boolean;
+                /** @description Only rows with at least one significant cell. */
+                only_significant?: boolean;
+                /** @description How many rows to skip. */
+                offset?: number;
+                /** @description The most rows to return (default 50, at most 500). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_nested_results: {
+        parameters: {
+            query: {
+                /** @description The suite version (its id). */
+                test_suite_id: number;
+                /** @description The test-case version (its id). */
+                test_case_id: number;
+                /** @description The metrics field holding the nested table, e.g. per_class. */
+                field: string;
+                /** @description The models, in column order (default: every model with a run). */
+                model_ids?: number[] | null;
+                /** @description The model others are compared with (default: the first). */
+                baseline_id?: number | null;
+                /** @description The runs' evaluator; empty for the unnamed one (default: the latest run's). */
+                evaluator?: string | null;
+                /** @description Configurations to show, in order; empty string: the implicit one (default: all). */
+                configurations?: string[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_test_case_plots: {
+        parameters: {
+            query: {
+                /** @description The suite version (its id). */
+                test_suite_id: number;
+                /** @description The test-case version (its id). */
+                test_case_id: number;
+                /** @description The models, in column order (default: every model with a run). */
+                model_ids?: number[] | null;
+                /** @description The runs' evaluator; empty for the unnamed one (default: the latest run's). */
+                evaluator?: string | null;
+                /** @description Configurations to show, in order; empty string: the implicit one (default: all). */
+                configurations?: string[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    register_metrics_types: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetricsTypesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

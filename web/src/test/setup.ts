@@ -3,6 +3,25 @@ import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
 
+// jsdom lays nothing out, so a virtualised table's scroll area would be 0 px tall and show no rows; give
+// scroll areas a viewport's height (rows themselves stay unmeasured, at their estimated size).
+Object.defineProperty(HTMLElement.prototype, "clientHeight", {
+  configurable: true,
+  get(this: HTMLElement) {
+    return this.hasAttribute("data-virtual-scroll") ? 800 : 0;
+  },
+});
+Object.defineProperty(HTMLElement.prototype, "clientWidth", {
+  configurable: true,
+  get(this: HTMLElement) {
+    return this.hasAttribute("data-virtual-scroll") ? 1200 : 0;
+  },
+});
+
 afterEach(() => {
   cleanup();
+  document.cookie.split(";").forEach((part) => {
+    const name = part.split("=")[0]?.trim();
+    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`;
+  });
 });

@@ -1,0 +1,71 @@
+// Signing in: paste an API token (made with `assay token create`), or open the link `assay server` prints.
+// Shown at /sign-in and, in place of any page, whenever the server answers 401.
+import { type FormEvent, useId, useState } from "react";
+import { useLocation, useNavigate, useSearchParams } from "react-router";
+
+import { useSignIn } from "../api/views";
+import { errorMessage } from "../components/States";
+import { takeSignInCodeFailure } from "../layout/SignInCodeGate";
+
+export function SignInPage() {
+  const id = useId();
+  const [token, setToken] = useState("");
+  const [linkFailure] = useState(takeSignInCodeFailure);
+  const signIn = useSignIn();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const value = token.trim();
+    if (!value) return;
+    signIn.mutate(value, {
+      onSuccess: () => {
+        setToken("");
+        // At /sign-in itself, go where the user was headed; elsewhere the page asked for now shows.
+        if (location.pathname === "/sign-in") {
+          const next = params.get("next");
+          void navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
+        }
+      },
+    });
+  };
+
+  return (
+    <section className="sign-in card" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>Sign in to Assay</h1>
+      <p>
+        Open the link <code>assay server</code> printed when it started, or paste an API token (make one with{" "}
+        <code>assay token create</code> on the server).
+      </p>
+      {linkFailure ? (
+        <p role="alert" className="state error">
+          {linkFailure}
+        </p>
+      ) : null}
+      <form onSubmit={submit}>
+        <label htmlFor={`${id}-token`}>API token</label>
+        <input
+          id={`${id}-token`}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={token}
+          onChange={(event) => setToken(event.target.value)}
+          required
+        />
+        <div>
+          <button type="submit" className="primary" disabled={signIn.isPending || !token.trim()}>
+            {signIn.isPending ? "Signing in…" : "Sign in"}
+          </button>
+        </div>
+        {signIn.isError ? (
+          <p role="alert" className="state error">
+            {errorMessage(signIn.error)}
+          </p>
+        ) : null}
+      </form>
+    </section>
+  );
+}
