@@ -5,20 +5,25 @@ import { afterEach } from "vitest";
 
 // jsdom lays nothing out, so a virtualised table's scroll area would be 0 px tall and show no rows; give
 // scroll areas a viewport's height (rows themselves stay unmeasured, at their estimated size).
-Object.defineProperty(HTMLElement.prototype, "clientHeight", {
-  configurable: true,
-  get(this: HTMLElement) {
-    return this.hasAttribute("data-virtual-scroll") ? 800 : 0;
-  },
-});
-Object.defineProperty(HTMLElement.prototype, "clientWidth", {
-  configurable: true,
-  get(this: HTMLElement) {
-    return this.hasAttribute("data-virtual-scroll") ? 1200 : 0;
-  },
-});
+// Test files may opt into the node environment (`// @vitest-environment node`), which has no DOM.
+const dom = typeof HTMLElement !== "undefined";
+if (dom) {
+  Object.defineProperty(HTMLElement.prototype, "clientHeight", {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.hasAttribute("data-virtual-scroll") ? 800 : 0;
+    },
+  });
+  Object.defineProperty(HTMLElement.prototype, "clientWidth", {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.hasAttribute("data-virtual-scroll") ? 1200 : 0;
+    },
+  });
+}
 
 afterEach(() => {
+  if (!dom) return;
   cleanup();
   document.cookie.split(";").forEach((part) => {
     const name = part.split("=")[0]?.trim();
