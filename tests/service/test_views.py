@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import PostgresServer
 from tests.service.view_world import (
     EVALUATOR,
     N_SAMPLES,
@@ -17,6 +16,7 @@ from tests.service.view_world import (
     build_world,
     embedded_client,
     shifted,
+    world_database,
 )
 
 from assay.errors import InputValidationError, NotFoundError
@@ -33,14 +33,7 @@ def world(service: Service, database_url: str, tmp_path: Path) -> World:
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def stored(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """A service on the world, built once per database for the tests that only read it."""
-    folder = tmp_path_factory.mktemp("views")
-    if request.param == "sqlite":
-        url = f"sqlite:///{folder / 'assay.db'}"
-    else:
-        server: PostgresServer = request.getfixturevalue("postgres_server")
-        url = server.url(server.create_database(template="assay_template"))
-    opened = Service.from_url(url)
-    build_world(url, folder / "home")
+    opened = Service.from_url(world_database(request.param, tmp_path_factory.mktemp("views"), request))
     yield opened
     opened.close()
 

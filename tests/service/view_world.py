@@ -21,8 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import assay
 from assay.client import reset as reset_client
+from assay.service import Service
 from assay.workflow import (
     Evaluator,
     EvaluatorConfiguration,
@@ -174,3 +177,18 @@ def build_world(database_url: str, home: Path) -> World:
             OtherSuite(f"bulk-{k}", test_cases=[case], tags={"urgent"} if k == 4 else set())
         OtherModel("counter")
     return World(workflow=workflow, other=other)
+
+
+def world_database(kind: str, folder: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh database of ``kind`` (``sqlite`` or ``postgres``) holding the world; returns its URL.
+
+    For module-scoped fixtures: the world is built once per database and only read by the tests.
+    """
+    if kind == "sqlite":
+        url = f"sqlite:///{folder / 'assay.db'}"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        url = server.url(server.create_database(template="assay_template"))
+    Service.from_url(url).close()
+    build_world(url, folder / "home")
+    return url
