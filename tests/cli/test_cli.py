@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -249,6 +250,55 @@ def test_server_prints_its_address_and_serves_the_app(
     assert result.exit_code == 0, result.output
     assert "http://0.0.0.0:8123" in result.stdout
     assert (served["host"], served["port"], served["health"]) == ("0.0.0.0", 8123, 200)
+
+
+SIGN_IN_LINE = re.compile(r"^Assay is running at (http://\S+)/\?code=([\w-]+)$", re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("host", "address"),
+    [("127.0.0.1", "http://127.0.0.1:8123"), ("0.0.0.0", "http://127.0.0.1:8123"), ("::", "http://[::1]:8123")],
+)
+def test_server_prints_a_one_time_sign_in_link(
+    runner: CliRunner,
+    env: dict[str, str],
+    service: Service,
+    monkeypatch: pytest.MonkeyPatch,
+    host: str,
+    address: str,
+) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda application, **kwargs: None)
+    result = run(runner, env, "server", "--host", host, "--port", "8123")
+    assert result.exit_code == 0, result.output
+    [(printed, code)] = SIGN_IN_LINE.findall(result.stdout)
+    assert printed == address
+    assert result.stdout.rstrip().endswith(code), "the link is the last line, where a user looks"
+    assert "/api/v1" in result.stdout and "assay token create" in result.stdout
+    session, _ = service.redeem_sign_in_code(code)
+    assert session.token_name == "sign-in link"
+    with pytest.raises(InvalidTokenError, match="already used"):
+        service.redeem_sign_in_code(code)
+
+
+def test_each_server_start_prints_a_new_code(
+    runner: CliRunner, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda application, **kwargs: None)
+    codes = {SIGN_IN_LINE.findall(run(runner, env, "server").stdout)[0][1] for _ in range(2)}
+    assert len(codes) == 2
+
+
+def test_the_sign_in_link_signs_the_served_app_in(
+    runner: CliRunner, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: dict[str, Any] = {}
+    monkeypatch.setattr("uvicorn.run", lambda application, **kwargs: served.update(app=application))
+    result = run(runner, env, "server")
+    [(_, code)] = SIGN_IN_LINE.findall(result.stdout)
+    with TestClient(served["app"]) as client:
+        assert client.get("/api/v1/app/overview").status_code == 401
+        assert client.post("/api/v1/session/one-time", json={"code": code}).status_code == 200
+        assert client.get("/api/v1/app/overview").status_code == 200
 
 
 def test_server_reads_its_address_from_the_environment(
