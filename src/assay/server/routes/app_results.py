@@ -4,8 +4,9 @@ Views answer with a strong ETag and ``304 Not Modified`` when the client holds t
 while a run is in progress, so each is revalidated on use. In query strings the empty string stands for the
 unnamed evaluator and for the implicit configuration of an unconfigured evaluator (``configurations=``).
 
-``POST /workflows/{name}/metrics-types`` is how the Python client registers the schemas of its metrics
-classes before uploading their metrics, so that the table knows which direction of each metric is better.
+``POST /workflows/{name}/metrics-types`` (names may hold slashes) is how the Python client registers the schemas of
+its metrics classes before uploading their metrics, so that the table knows which direction of each metric is
+better.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ class MetricsTypesIn(BaseModel):
     types: dict[str, Any] = Field(description="Type entries by key, as assay.schema writes them.")
 
 
-@router.post("/workflows/{name}/metrics-types", status_code=status.HTTP_204_NO_CONTENT, tags=["workflows"])
+@router.post("/workflows/{name:path}/metrics-types", status_code=status.HTTP_204_NO_CONTENT, tags=["workflows"])
 def register_metrics_types(name: str, body: MetricsTypesIn, service: ServiceDep) -> Response:
     """Merge the schemas of metrics classes into the workflow's, for the directions of their metrics."""
     service.register_metrics_types(name, body.types)
