@@ -490,15 +490,24 @@ class _Block:
 
 
 def _block_of(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> _Block:
-    """A block from ``(sample id, metrics)`` rows sorted by sample id."""
+    """A block from ``(sample id, metrics)`` rows sorted by sample id: every numeric or boolean field."""
+    keys = dict.fromkeys(name for shape in {tuple(data) for _, data in rows} for name in shape)
+    keys.pop(TYPE_KEY, None)
     names: dict[str, int] = {}
-    for _, data in rows:
-        for name, value in data.items():
-            if name not in names and name != TYPE_KEY and _is_number(value):
-                names[name] = len(names)
-    values = np.full((len(rows), len(names)), np.nan)
-    for name, column in names.items():
-        values[:, column] = [np.nan if (number := _number(data.get(name))) is None else number for _, data in rows]
+    columns: list[FloatArray] = []
+    for name in keys:
+        raw = [data.get(name) for _, data in rows]
+        first = next((value for value in raw if value is not None), None)
+        if not _is_number(first):
+            continue
+        try:
+            # Numbers and booleans in every row: numpy converts the whole column at once.
+            column = np.array(raw, dtype=np.float64)
+        except (TypeError, ValueError):
+            column = np.array([np.nan if (number := _number(value)) is None else number for value in raw])
+        names[name] = len(columns)
+        columns.append(column)
+    values = np.column_stack(columns) if columns else np.empty((len(rows), 0))
     return _Block(np.fromiter((sid for sid, _ in rows), dtype=np.int64, count=len(rows)), values, names)
 
 
