@@ -79,6 +79,17 @@ describe("buildFigures", () => {
     expect(buildFigures(withUnknown, MODELS, 1, LIGHT_PLOT_THEME).map((f) => f.kind)).toEqual(["curve", "histogram", "bar", "confusion"]);
   });
 
+  it("draws configurations with identical plots once, and others apart", () => {
+    const again = PLOTS.plots.map((p) => ({ ...p, configuration: null }));
+    const same = buildFigures([...PLOTS.plots, ...again], MODELS, 1, LIGHT_PLOT_THEME);
+    expect(same).toHaveLength(figures.length);
+    expect(same[0].configurations).toEqual(["t-0.05", null]);
+    const changed = again.map((p) => ({ ...p, plots: p.plots.map((plot) => (plot.data_type === "PLOT/BAR" ? { ...plot, values: [1, 1] } : plot)) }));
+    const apart = buildFigures([...PLOTS.plots, ...changed], MODELS, 1, LIGHT_PLOT_THEME);
+    expect(apart.filter((f) => f.kind === "bar").map((f) => f.configurations)).toEqual([["t-0.05"], [null]]);
+    expect(apart.filter((f) => f.kind === "curve").map((f) => f.configurations)).toEqual([["t-0.05", null]]);
+  });
+
   it("builds specs that Vega-Lite compiles and Vega renders", async () => {
     for (const figure of figures) {
       const svg = await render(figure.spec);

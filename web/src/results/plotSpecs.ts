@@ -2,7 +2,8 @@
  * Vega-Lite specs from the plots the evaluator stored (src/assay/workflow/plot.py, their `_to_dict` form).
  *
  * Plots of the same kind and title under the same configuration are one figure with the models overlaid,
- * coloured by model (the same colour as the model's swatch in the table). Confusion matrices cannot be
+ * and configurations whose plots are identical (a histogram that does not depend on a threshold) share one
+ * figure. Models are coloured (the same colour as the model's swatch in the table). Confusion matrices cannot be
  * overlaid: each model gets its own heatmap, and each non-baseline model a diverging heatmap of its
  * difference to the baseline. Axes are logarithmic where the stored plot asks for it; values a log axis
  * cannot show (zero and below) are left out rather than breaking the figure.
@@ -21,7 +22,8 @@ export interface PlotFigure {
   id: string;
   kind: PlotKind;
   title: string;
-  configuration: string | null;
+  /** The configurations the figure stands for (several when their stored plots are identical). */
+  configurations: (string | null)[];
   /** The models drawn in it. */
   models: ModelRef[];
   spec: VegaLiteSpec;
@@ -121,7 +123,7 @@ function colorEncoding(models: readonly ModelRef[], ctx: Context) {
 
 function base(title: string, ctx: Context): VegaLiteSpec {
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
     width: "container",
     height: 240,
@@ -411,7 +413,8 @@ export function buildFigures(
   const ctx: Context = { theme, colors: modelColors(models), names: modelNames(models) };
   const rank = new Map(models.map((m, i) => [m.id, i]));
   const modelById = new Map(models.map((m) => [m.id, m]));
-  const groups = new Map<string, { kind: PlotKind; title: string; configuration: string | null; entries: Entry[] }>();
+  type Group = { kind: PlotKind; title: string; configurations: (string | null)[]; entries: Entry[] };
+  const groups = new Map<string, Group>();
   for (const stored of plots) {
     const model = modelById.get(stored.model_id);
     if (!model) continue;
@@ -420,39 +423,47 @@ export function buildFigures(
       if (!kind) continue;
       const title = text(plot.title, kind);
       const key = `${stored.configuration ?? ""}\u241f${kind}\u241f${title}`;
-      const group = groups.get(key) ?? { kind, title, configuration: stored.configuration, entries: [] };
+      const group = groups.get(key) ?? { kind, title, configurations: [stored.configuration], entries: [] };
       // Two plots of one kind and title from one model cannot be told apart in an overlay: keep the first.
       if (!group.entries.some((e) => e.model.id === model.id)) group.entries.push({ model, plot });
       groups.set(key, group);
     }
   }
+  // Configurations whose plots are the same, model for model, are drawn once.
+  const merged = new Map<string, Group>();
+  for (const group of groups.values()) {
+    group.entries.sort((a, b) => (rank.get(a.model.id) ?? 0) - (rank.get(b.model.id) ?? 0));
+    const signature = JSON.stringify([group.kind, group.title, group.entries.map((e) => [e.model.id, e.plot])]);
+    const same = merged.get(signature);
+    if (same) same.configurations.push(...group.configurations);
+    else merged.set(signature, group);
+  }
   const figures: PlotFigure[] = [];
-  for (const [key, group] of groups) {
-    const entries = [...group.entries].sort((a, b) => (rank.get(a.model.id) ?? 0) - (rank.get(b.model.id) ?? 0));
+  for (const group of merged.values()) {
+    const { kind, title, configurations, entries } = group;
+    const id = `${configurations.map((c) => c ?? "").join("+")}\u241f${kind}\u241f${title}`;
     const drawn = entries.map((e) => e.model);
-    if (group.kind === "curve") {
-      figures.push({ id: key, kind: "curve", title: group.title, configuration: group.configuration, models: drawn, spec: curveSpec(entries, ctx) });
-    } else if (group.kind === "histogram") {
-      figures.push({ id: key, kind: "histogram", title: group.title, configuration: group.configuration, models: drawn, spec: histogramSpec(entries, ctx) });
-    } else if (group.kind === "bar") {
-      figures.push({ id: key, kind: "bar", title: group.title, configuration: group.configuration, models: drawn, spec: barSpec(entries, ctx) });
+    if (kind === "curve") {
+      figures.push({ id, kind, title, configurations, models: drawn, spec: curveSpec(entries, ctx) });
+    } else if (kind === "histogram") {
+      figures.push({ id, kind, title, configurations, models: drawn, spec: histogramSpec(entries, ctx) });
+    } else if (kind === "bar") {
+      figures.push({ id, kind, title, configurations, models: drawn, spec: barSpec(entries, ctx) });
     } else {
       const baseline = entries.find((e) => e.model.id === baselineId);
       for (const entry of entries) {
         const spec = confusionSpec(entry, ctx);
-        if (spec) {
-          figures.push({ id: `${key}\u241f${entry.model.id}`, kind: "confusion", title: group.title, configuration: group.configuration, models: [entry.model], spec });
-        }
+        if (spec) figures.push({ id: `${id}\u241f${entry.model.id}`, kind: "confusion", title, configurations, models: [entry.model], spec });
       }
       for (const entry of entries) {
         if (!baseline || entry === baseline) continue;
         const spec = confusionDifferenceSpec(entry, baseline, ctx);
         if (spec) {
           figures.push({
-            id: `${key}\u241f${entry.model.id}\u241fdiff`,
+            id: `${id}\u241f${entry.model.id}\u241fdiff`,
             kind: "confusion-difference",
-            title: group.title,
-            configuration: group.configuration,
+            title,
+            configurations,
             models: [entry.model, baseline.model],
             spec,
           });
@@ -466,7 +477,8 @@ export function buildFigures(
 /** A file name for a figure's image: letters, digits and dashes only. */
 export function figureFileName(figure: PlotFigure, testCase: string, extension: "png" | "svg"): string {
   const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  const parts = [testCase, figure.configuration ?? "", figure.title, figure.kind === "confusion-difference" ? "difference" : ""];
+  const configurations = figure.configurations.length === 1 ? (figure.configurations[0] ?? "") : "";
+  const parts = [testCase, configurations, figure.title, figure.kind === "confusion-difference" ? "difference" : ""];
   if (figure.kind === "confusion" || figure.kind === "confusion-difference") parts.push(figure.models.map((m) => m.name).join("-vs-"));
   return `${parts.map(slug).filter(Boolean).join("_") || "plot"}.${extension}`;
 }

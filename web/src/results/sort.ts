@@ -2,8 +2,9 @@
  * Sorting the table's rows by one column: by value, by delta to the baseline, or by significance.
  *
  * The page sorts on the client when every row is loaded and asks the server otherwise; both follow the same
- * rules: rows without the key go last whatever the order, ties keep the server's order (the suite's order of
- * test cases), and "by significance" ranks by q-value, most significant first, larger changes first on ties.
+ * rules (assay.service.results_view.page_table): rows without the key (or with NaN) go last whatever the
+ * order, ties keep the server's order (the suite's order of test cases), and "by significance" ranks by
+ * q-value, ascending being most significant first.
  */
 
 import { type GridColumn, resolveCell } from "./cells";
@@ -28,18 +29,13 @@ export function sortColumn(columns: readonly GridColumn[], sort: SortSpec | null
 interface Keyed<R> {
   row: R;
   position: number;
-  primary: number;
-  secondary: number;
+  key: number;
 }
 
-function keyOf(cells: readonly (CellStats | null)[], column: GridColumn, by: SortBy): [number, number] | null {
+function keyOf(cells: readonly (CellStats | null)[], column: GridColumn, by: SortBy): number | null {
   const view = resolveCell(cells, column);
-  const usable = (x: number | null): x is number => x !== null && !Number.isNaN(x);
-  if (by === "value") return usable(view.value) ? [view.value, 0] : null;
-  if (by === "delta") return usable(view.delta) ? [view.delta, 0] : null;
-  const q = view.qValue ?? view.pValue;
-  if (!usable(q)) return null;
-  return [q, usable(view.delta) ? -Math.abs(view.delta) : 0];
+  const key = by === "value" ? view.value : by === "delta" ? view.delta : view.qValue;
+  return key === null || Number.isNaN(key) ? null : key;
 }
 
 /**
@@ -61,14 +57,10 @@ export function sortRows<R>(
   rows.forEach((row, position) => {
     const key = keyOf(cellsOf(row), column, by);
     if (key === null) missing.push(row);
-    else keyed.push({ row, position, primary: key[0], secondary: key[1] });
+    else keyed.push({ row, position, key });
   });
   const sign = descending ? -1 : 1;
-  keyed.sort((a, b) => {
-    if (a.primary !== b.primary) return a.primary < b.primary ? -sign : sign;
-    if (a.secondary !== b.secondary) return a.secondary < b.secondary ? -1 : 1;
-    return a.position - b.position;
-  });
+  keyed.sort((a, b) => (a.key !== b.key ? (a.key < b.key ? -sign : sign) : a.position - b.position));
   return [...keyed.map((k) => k.row), ...missing];
 }
 
