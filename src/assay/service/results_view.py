@@ -491,7 +491,13 @@ class _Block:
 
 def _block_of(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> _Block:
     """A block from ``(sample id, metrics)`` rows sorted by sample id: every numeric or boolean field."""
-    keys = dict.fromkeys(name for shape in {tuple(data) for _, data in rows} for name in shape)
+    keys: dict[str, None] = {}
+    shape: Any = None
+    for _, data in rows:
+        # Rows of one metrics class share their keys: only a row of another shape can add any.
+        if shape is None or data.keys() != shape:
+            shape = data.keys()
+            keys.update(dict.fromkeys(shape))
     keys.pop(TYPE_KEY, None)
     names: dict[str, int] = {}
     columns: list[FloatArray] = []
@@ -606,13 +612,51 @@ def assemble(
 
 
 # -- the table -----------------------------------------------------------------------------------------------
+#: A cell while the table is built and cached: ``[value, n, delta, ci_low, ci_high, p, q, significant, test]``.
+#: Records are made only for the rows a page shows (a stress table holds 10^5 cells or more).
+_Cell = list[Any]
+_VALUE, _N, _DELTA, _LOW, _HIGH, _P, _Q, _SIGNIFICANT, _TEST = range(9)
+_SORT_SLOT = {"value": _VALUE, "delta": _DELTA, "significance": _Q}
+
+
 @dataclass
 class _FullTable:
-    """A built table before sorting, filtering and paging."""
+    """A built table before sorting, filtering and paging, with the records of rows made on first use."""
 
     table: ResultsTable
-    rows: list[ResultsRow]
+    test_cases: list[TestCaseRef]
+    cells: list[list[_Cell | None]]
+    nested_fields: list[list[str]]
     column_index: dict[tuple[str | None, str, int], int]
+    _rows: dict[int, ResultsRow] = field(default_factory=dict)
+
+    def row(self, index: int) -> ResultsRow:
+        """The record of row ``index`` (made once; a race makes it twice, equal)."""
+        found = self._rows.get(index)
+        if found is None:
+            found = self._rows[index] = ResultsRow.model_construct(
+                test_case=self.test_cases[index],
+                cells=[_cell_record(cell) for cell in self.cells[index]],
+                nested_fields=self.nested_fields[index],
+            )
+        return found
+
+
+def _cell_record(cell: _Cell | None) -> CellStats | None:
+    if cell is None:
+        return None
+    value, n, delta, low, high, p_value, q_value, significant, test = cell
+    return CellStats.model_construct(
+        value=value,
+        n=n,
+        delta=delta,
+        ci_low=low,
+        ci_high=high,
+        p_value=p_value,
+        q_value=q_value,
+        significant=significant,
+        test=test,
+    )
 
 
 def _name_candidates(key: str) -> list[str]:
@@ -739,11 +783,11 @@ def build_table(
     ]
     column_index = {(c.configuration, c.metric, c.model_id): i for i, c in enumerate(columns)}
 
-    cells: list[list[CellStats | None]] = []
+    cells: list[list[_Cell | None]] = []
     tests: list[_Test] = []
     decomposable = [(info.key, basis[info.key]) for info in metric_infos if info.key in basis]
     for row_index, case in enumerate(data.test_cases):
-        row: list[CellStats | None] = [None] * len(columns)
+        row: list[_Cell | None] = [None] * len(columns)
         for configuration in configs:
             blocks: dict[int, _Block] = {}
             for model in models:
@@ -774,17 +818,18 @@ def build_table(
                     delta = None
                     if model.id != baseline and value is not None and base_value is not None:
                         delta = value - base_value
-                    row[column_index[(configuration, info.key, model.id)]] = CellStats.model_construct(
-                        value=value,
-                        n=block.n if block is not None else None,
-                        delta=delta,
-                        ci_low=None,
-                        ci_high=None,
-                        p_value=None,
-                        q_value=None,
-                        significant=None,
-                        test=None,
-                    )
+                    n = block.n if block is not None else None
+                    row[column_index[(configuration, info.key, model.id)]] = [
+                        value,
+                        n,
+                        delta,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                    ]
             tests.extend(
                 _tests_of_case(
                     row_index,
@@ -807,21 +852,7 @@ def build_table(
         for test, significant, q_value in zip(tests, rejected.tolist(), adjusted.tolist(), strict=True):
             cell = cells[test.row][test.column]
             assert cell is not None
-            cells[test.row][test.column] = cell.model_copy(
-                update={
-                    "ci_low": test.low,
-                    "ci_high": test.high,
-                    "p_value": test.p_value,
-                    "q_value": q_value,
-                    "significant": bool(significant),
-                    "test": test.kind,
-                }
-            )
-
-    rows = [
-        ResultsRow.model_construct(test_case=case, cells=row, nested_fields=nested_by_case.get(case.id, []))
-        for case, row in zip(data.test_cases, cells, strict=True)
-    ]
+            cell[_LOW:] = [test.low, test.high, test.p_value, q_value, bool(significant), test.kind]
     suite_metrics, suite_columns, suite_cells = _suite_part(data, types)
     table = ResultsTable.model_construct(
         test_suite=data.suite,
@@ -835,15 +866,21 @@ def build_table(
         suite_metrics=suite_metrics,
         suite_columns=suite_columns,
         suite_cells=suite_cells,
-        total=len(rows),
+        total=len(cells),
         offset=0,
-        limit=len(rows),
+        limit=len(cells),
         alpha=alpha,
         confidence=confidence,
         n_tests=len(tests),
         common_samples=common_samples,
     )
-    return _FullTable(table=table, rows=rows, column_index=column_index)
+    return _FullTable(
+        table=table,
+        test_cases=list(data.test_cases),
+        cells=cells,
+        nested_fields=[nested_by_case.get(case.id, []) for case in data.test_cases],
+        column_index=column_index,
+    )
 
 
 def _tests_of_case(
@@ -938,10 +975,10 @@ def _suite_part(
     return [_column(info) for info in infos], columns, cells
 
 
-def _sort_value(cell: CellStats | None, sort_by: SortBy) -> float | None:
+def _sort_value(cell: _Cell | None, slot: int) -> float | None:
     if cell is None:
         return None
-    value = {"value": cell.value, "delta": cell.delta, "significance": cell.q_value}[sort_by]
+    value = cell[slot]
     return value if value is not None and not math.isnan(value) else None
 
 
@@ -970,9 +1007,9 @@ def page_table(
     if offset < 0 or (limit is not None and limit < 0):
         raise InputValidationError(f"offset and limit must be 0 or more, got {offset} and {limit}", field="offset")
     table = full.table
-    rows = full.rows
+    rows = list(range(len(full.cells)))
     if only_significant:
-        rows = [row for row in rows if any(cell is not None and cell.significant for cell in row.cells)]
+        rows = [i for i in rows if any(cell is not None and cell[_SIGNIFICANT] for cell in full.cells[i])]
     if sort_metric is not None:
         configuration = _query_name(sort_configuration) if sort_configuration is not None else None
         if sort_configuration is None and table.configurations:
@@ -988,18 +1025,19 @@ def page_table(
                 f"{model_id} to sort by",
                 field="sort_metric",
             )
-        keyed = [(_sort_value(row.cells[at], sort_by), position, row) for position, row in enumerate(rows)]
+        slot = _SORT_SLOT[sort_by]
+        keyed = [(_sort_value(full.cells[i][at], slot), i, i) for i in rows]
         present = [item for item in keyed if item[0] is not None]
         absent = [item for item in keyed if item[0] is None]
         present.sort(key=lambda item: (-item[0] if descending else item[0], item[1]))  # type: ignore[operator]
         rows = [row for _, _, row in present] + [row for _, _, row in absent]
-    end = len(rows) if limit is None else offset + limit
+    size = len(rows) if limit is None else limit
     return table.model_copy(
         update={
-            "rows": rows[offset:end],
+            "rows": [full.row(i) for i in rows[offset : offset + size]],
             "total": len(rows),
             "offset": offset,
-            "limit": len(rows) if limit is None else limit,
+            "limit": size,
         }
     )
 
