@@ -14,12 +14,11 @@ export function formatNumber(value: number | null | undefined, digits = 3): stri
   let text: string;
   if (magnitude >= 1e6 || magnitude < 1e-4) {
     text = value.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, "e");
-  } else if (Number.isInteger(value) && magnitude >= 10 ** (digits - 1)) {
-    // Integers as large as the precision are shown whole: 1234 rather than 1.23e3.
+  } else if (magnitude >= 10 ** (digits - 1)) {
+    // Values with at least `digits` integer digits are shown whole: 1235 reads better than 1.23e+3.
     text = value.toFixed(0);
   } else {
     text = value.toPrecision(digits);
-    if (text.includes("e")) text = Number(text).toString();
   }
   return text.startsWith("-") ? MINUS + text.slice(1) : text;
 }

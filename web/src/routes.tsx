@@ -10,7 +10,7 @@ import { ModelPage } from "./pages/ModelPage";
 import { ModelsPage } from "./pages/ModelsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { RunsPage } from "./pages/RunsPage";
-import { SignInPage } from "./pages/SignInPage";
+import { SignInRoute } from "./pages/SignInPage";
 import { SuiteDiffPage } from "./pages/SuiteDiffPage";
 import { SuitePage } from "./pages/SuitePage";
 import { SuitesPage } from "./pages/SuitesPage";
@@ -41,7 +41,7 @@ export const routes: RouteObject[] = [
     element: <Layout />,
     children: [
       { path: "/", element: <HomePage /> },
-      { path: "/sign-in", element: <SignInPage /> },
+      { path: "/sign-in", element: <SignInRoute /> },
       { path: "/test-suites", element: <SuitesPage /> },
       { path: "/test-suites/:name/diff", element: <SuiteDiffPage /> },
       { path: "/test-suites/:name", element: <SuitePage /> },

@@ -61,6 +61,11 @@ export const urlIntList: UrlCodec<number[]> = {
 export type UrlUpdates = Record<string, string | number | boolean | readonly (string | number)[] | null | undefined>;
 
 function write(params: URLSearchParams, key: string, values: readonly string[]): void {
+  // set() keeps a single param where it was, so URLs do not reshuffle as state changes.
+  if (values.length === 1) {
+    params.set(key, values[0]);
+    return;
+  }
   params.delete(key);
   for (const value of values) params.append(key, value);
 }

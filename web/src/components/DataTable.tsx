@@ -101,6 +101,9 @@ export function VirtualTable<T>({
       const entry = entries[index];
       return entry ? `${entry.kind}:${entry.row.id}` : index;
     },
+    // A row laid out at 0 px (inside a closed <details>, or in a test's DOM) keeps its estimate: taken at
+    // 0, the virtualiser would keep rendering rows to fill the viewport, up to all of them.
+    measureElement: (element) => (element as HTMLElement).offsetHeight || rowHeight,
     overscan,
   });
   const items = virtualizer.getVirtualItems();

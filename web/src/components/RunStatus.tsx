@@ -31,12 +31,17 @@ export function progressFraction(progress: RunProgressLike, status: RunStatusNam
 export function RunProgressBar({ progress, status }: { progress: RunProgressLike; status: RunStatusName }) {
   const fraction = progressFraction(progress, status);
   const text =
-    `${formatCount(progress.samples_inferred)} of ${formatCount(progress.samples_total)} samples, ` +
-    `${progress.configurations_completed} of ${progress.configurations_total} configurations`;
+    `${formatCount(progress.samples_inferred)} of ${formatCount(progress.samples_total)} samples inferred, ` +
+    `${progress.configurations_completed} of ${progress.configurations_total} configurations evaluated`;
   return (
-    <span className="progress">
+    <span className="progress" title={text}>
       <progress max={1} value={fraction} aria-label={text} />
-      <span className="muted">{text}</span>
+      <span className="muted">
+        {formatCount(progress.samples_inferred)}/{formatCount(progress.samples_total)}
+        {progress.configurations_total > 1
+          ? ` · ${progress.configurations_completed}/${progress.configurations_total}`
+          : null}
+      </span>
     </span>
   );
 }

@@ -26,7 +26,6 @@ const columns = [
       </Link>
     ),
   }),
-  column.accessor("workflow", { header: "Workflow" }),
   column.accessor((run) => run.evaluator ?? "", {
     id: "evaluator",
     header: "Evaluator",
@@ -49,13 +48,13 @@ const columns = [
     header: "Progress",
     cell: (info) => <RunProgressBar progress={info.row.original.progress} status={info.row.original.status} />,
   }),
-  column.accessor("created", {
-    header: "Started",
-    cell: (info) => <span title={formatDateTime(info.getValue())}>{formatRelative(info.getValue())}</span>,
-  }),
   column.accessor("updated", {
     header: "Updated",
-    cell: (info) => <span title={formatDateTime(info.getValue())}>{formatRelative(info.getValue())}</span>,
+    cell: (info) => (
+      <span title={`Started ${formatDateTime(info.row.original.created)}, updated ${formatDateTime(info.getValue())}`}>
+        {formatRelative(info.getValue())}
+      </span>
+    ),
   }),
   column.display({
     id: "results",

@@ -1,7 +1,7 @@
 // The app's shell: top bar (brand, sections, shortcuts, session), the page, the `?` overlay. Any 401 puts
 // the sign-in page in place of the page asked for, at the same URL, so signing in shows it.
 import { useEffect, useState } from "react";
-import { Link, NavLink, Outlet, useMatches, useNavigate } from "react-router";
+import { Link, NavLink, Outlet, useMatch, useMatches, useNavigate } from "react-router";
 
 import { useAuthState } from "../api/auth";
 import { useSession, useSignOut } from "../api/views";
@@ -43,6 +43,9 @@ function Shell() {
   const auth = useAuthState();
   const [help, setHelp] = useState(false);
   const matches = useMatches();
+  // /sign-in is the sign-in page already; swapping in another instance would drop what was typed.
+  const atSignIn = useMatch("/sign-in") !== null;
+  const showSignIn = auth === "signed-out" && !atSignIn;
   const wide = matches.some((match) => (match.handle as RouteHandle | undefined)?.wide);
 
   useEffect(() => installShortcuts(), []);
@@ -78,7 +81,7 @@ function Shell() {
         {auth === "signed-out" ? null : <SessionControls />}
       </header>
       <main id="main" className={wide ? "wide" : undefined}>
-        {auth === "signed-out" ? <SignInPage /> : <Outlet />}
+        {showSignIn ? <SignInPage /> : <Outlet />}
       </main>
       <ShortcutOverlay open={help} onClose={() => setHelp(false)} />
     </>

@@ -1,6 +1,7 @@
 // Home: every workflow with its latest test suites (each linking to its page and its results), its models
 // and its latest runs.
 import { createColumnHelper } from "@tanstack/react-table";
+import { useId } from "react";
 import { Link } from "react-router";
 
 import { type ModelSummary, type RunSummary, type SuiteSummary, useOverview, type WorkflowOverview } from "../api/views";
@@ -18,13 +19,22 @@ const suiteColumns = [
   }),
   suiteColumn.accessor("version", { header: "Version", meta: { numeric: true } }),
   suiteColumn.accessor("n_test_cases", { header: "Test cases", meta: { numeric: true } }),
+  suiteColumn.accessor("n_samples", {
+    header: "Samples",
+    meta: { numeric: true },
+    cell: (info) => formatCount(info.getValue()),
+  }),
   suiteColumn.accessor("n_models", { header: "Models", meta: { numeric: true } }),
   suiteColumn.display({
     id: "results",
     header: "Results",
     cell: (info) =>
       info.row.original.n_models > 0 ? (
-        <Link to={resultsUrl(info.row.original.id)} aria-label={`Results of ${info.row.original.name}`}>
+        <Link
+          className="button primary"
+          to={resultsUrl(info.row.original.id)}
+          aria-label={`Results of ${info.row.original.name}`}
+        >
           Results
         </Link>
       ) : (
@@ -76,29 +86,28 @@ const runColumns = [
 ];
 
 function WorkflowSection({ workflow }: { workflow: WorkflowOverview }) {
-  const headingId = `workflow-${workflow.name}`;
+  const headingId = useId();
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId} style={{ marginTop: 0 }}>
         {workflow.name}
       </h2>
-      <div className="grid-3">
-        <div>
-          <h3>
-            Test suites{" "}
-            <Link to={`/test-suites?workflow=${encodeURIComponent(workflow.name)}`} className="muted">
-              ({formatCount(workflow.n_test_suites)})
-            </Link>
-          </h3>
-          <DataTable
-            caption={`Test suites of ${workflow.name}`}
-            data={workflow.test_suites}
-            columns={suiteColumns}
-            getRowId={(suite) => String(suite.id)}
-            maxHeight="320px"
-            empty="No test suites yet."
-          />
-        </div>
+      <h3>
+        Test suites{" "}
+        <Link to={`/test-suites?workflow=${encodeURIComponent(workflow.name)}`} className="muted">
+          ({workflow.n_test_suites > workflow.test_suites.length ? `latest ${workflow.test_suites.length} of ` : ""}
+          {formatCount(workflow.n_test_suites)})
+        </Link>
+      </h3>
+      <DataTable
+        caption={`Test suites of ${workflow.name}`}
+        data={workflow.test_suites}
+        columns={suiteColumns}
+        getRowId={(suite) => String(suite.id)}
+        maxHeight="320px"
+        empty="No test suites yet."
+      />
+      <div className="grid-2">
         <div>
           <h3>
             Models{" "}

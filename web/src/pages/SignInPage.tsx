@@ -1,8 +1,9 @@
 // Signing in: paste an API token (made with `assay token create`), or open the link `assay server` prints.
 // Shown at /sign-in and, in place of any page, whenever the server answers 401.
 import { type FormEvent, useId, useState } from "react";
-import { useLocation, useNavigate, useSearchParams } from "react-router";
+import { Navigate, useSearchParams } from "react-router";
 
+import { useAuthState } from "../api/auth";
 import { useSignIn } from "../api/views";
 import { errorMessage } from "../components/States";
 import { takeSignInCodeFailure } from "../layout/SignInCodeGate";
@@ -12,24 +13,14 @@ export function SignInPage() {
   const [token, setToken] = useState("");
   const [linkFailure] = useState(takeSignInCodeFailure);
   const signIn = useSignIn();
-  const location = useLocation();
-  const navigate = useNavigate();
-  const [params] = useSearchParams();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const value = token.trim();
     if (!value) return;
-    signIn.mutate(value, {
-      onSuccess: () => {
-        setToken("");
-        // At /sign-in itself, go where the user was headed; elsewhere the page asked for now shows.
-        if (location.pathname === "/sign-in") {
-          const next = params.get("next");
-          void navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
-        }
-      },
-    });
+    // Signing in flips the app's auth state: the layout then shows the page asked for in place of this one,
+    // and /sign-in itself moves on (SignInRoute).
+    signIn.mutate(value);
   };
 
   return (
@@ -68,4 +59,17 @@ export function SignInPage() {
       </form>
     </section>
   );
+}
+
+/** Where /sign-in?next=... leads once signed in: a path of this app, never another origin. */
+export function nextPath(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+/** The /sign-in route: the sign-in page, or on to `?next=` (home by default) once there is a session. */
+export function SignInRoute() {
+  const auth = useAuthState();
+  const [params] = useSearchParams();
+  if (auth === "signed-in") return <Navigate to={nextPath(params.get("next"))} replace />;
+  return <SignInPage />;
 }

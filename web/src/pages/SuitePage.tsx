@@ -68,7 +68,7 @@ function versionColumns(name: string, current: number, latest: number) {
   ];
 }
 
-function SuiteView({ detail, requested }: { detail: SuiteDetail; requested: number | null }) {
+function SuiteView({ detail }: { detail: SuiteDetail }) {
   const navigate = useNavigate();
   const [sorting, setSorting] = useUrlState("sort", urlSorting);
   const suite = detail.suite;
@@ -90,7 +90,6 @@ function SuiteView({ detail, requested }: { detail: SuiteDetail; requested: numb
           latest={latest}
           onChange={(version) => void navigate(suiteUrl(suite.name, version === latest ? null : version))}
         />
-        {requested === null ? <span className="muted">(latest)</span> : null}
       </div>
       <div className="toolbar">
         {models.length > 0 ? (
@@ -177,5 +176,5 @@ export function SuitePage() {
   const { name = "" } = useParams();
   const [version] = useUrlState("version", urlOptionalInt);
   const detail = useSuiteDetail(name, version);
-  return <QueryState query={detail}>{(data) => <SuiteView detail={data} requested={version} />}</QueryState>;
+  return <QueryState query={detail}>{(data) => <SuiteView detail={data} />}</QueryState>;
 }

@@ -4,7 +4,7 @@ import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
 
 // jsdom lays nothing out, so a virtualised table's scroll area would be 0 px tall and show no rows; give
-// scroll areas a viewport's height (rows themselves stay unmeasured, at their estimated size).
+// scroll areas a viewport's height.
 // Test files may opt into the node environment (`// @vitest-environment node`), which has no DOM.
 const dom = typeof HTMLElement !== "undefined";
 if (dom) {
@@ -14,6 +14,9 @@ if (dom) {
       return this.hasAttribute("data-virtual-scroll") ? 800 : 0;
     },
   });
+  // Rows measure as a browser's one-line row would: at 0 px, a virtualiser would keep adding rows to fill the
+  // viewport, all of them.
+  Object.defineProperty(HTMLTableRowElement.prototype, "offsetHeight", { configurable: true, get: () => 33 });
   Object.defineProperty(HTMLElement.prototype, "clientWidth", {
     configurable: true,
     get(this: HTMLElement) {
