@@ -58,11 +58,17 @@ const changeColumns = [
     cell: (info) =>
       info.getValue() ? <span className="removed">{"\u2212"}{formatCount(info.getValue())}</span> : "0",
   }),
+  changeColumn.accessor("ground_truths_changed", {
+    header: "Ground truths changed",
+    meta: { numeric: true, headerTitle: "Samples in both versions whose ground truth differs" },
+    cell: (info) => formatCount(info.getValue()),
+  }),
 ];
 
 function DiffView({ diff }: { diff: SuiteDiff }) {
   const samplesAdded = diff.changed.reduce((sum, change) => sum + change.samples_added, 0);
   const samplesRemoved = diff.changed.reduce((sum, change) => sum + change.samples_removed, 0);
+  const truthsChanged = diff.changed.reduce((sum, change) => sum + change.ground_truths_changed, 0);
   return (
     <>
       <section className="card" aria-label="Summary of changes">
@@ -78,7 +84,7 @@ function DiffView({ diff }: { diff: SuiteDiff }) {
               {"\u2212"}
               {plural(samplesRemoved, "sample")}
             </span>
-            .
+            {truthsChanged ? `, ${plural(truthsChanged, "ground truth")} changed` : null}.
           </li>
           <li className="muted">
             v{diff.base.version}: {plural(diff.base.n_test_cases, "test case")}, {plural(diff.base.n_samples, "sample")}

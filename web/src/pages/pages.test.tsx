@@ -130,6 +130,7 @@ describe("a test suite", () => {
           head: { ...kept, version: 2 },
           samples_added: 30,
           samples_removed: 10,
+          ground_truths_changed: 4,
         },
       ],
     };
@@ -143,6 +144,7 @@ describe("a test suite", () => {
     const row = within(changed).getByRole("cell", { name: kept.name }).closest("tr") as HTMLElement;
     expect(within(row).getByText("+30")).toBeInTheDocument();
     expect(within(row).getByText("\u221210")).toBeInTheDocument();
+    expect(within(row).getByRole("cell", { name: "4" })).toBeInTheDocument();
     expect(within(screen.getByRole("table", { name: "Removed test cases" })).getByText(removed.name)).toBeVisible();
     expect(within(screen.getByRole("table", { name: "Added test cases" })).getAllByRole("row")).toHaveLength(
       1 + rest.length,
