@@ -345,8 +345,9 @@ export function ResultsGrid(props: ResultsGridProps) {
     let frames = 0;
     let handle = 0;
     const tryFocus = () => {
-      const selector = `td[data-row="${CSS.escape(focus.rowKey)}"][data-column="${CSS.escape(focus.columnId)}"]`;
-      const cell = scroller.current?.querySelector<HTMLElement>(selector);
+      // Compared through dataset rather than a selector: keys hold arbitrary names.
+      const cells = scroller.current?.querySelectorAll<HTMLElement>("td[data-row]") ?? [];
+      const cell = [...cells].find((td) => td.dataset.row === focus.rowKey && td.dataset.column === focus.columnId);
       if (cell) cell.focus({ preventScroll: true });
       else if (frames++ < 10) handle = requestAnimationFrame(tryFocus);
     };

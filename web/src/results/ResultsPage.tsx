@@ -177,7 +177,12 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
   const tableQuery = useResultsTable(params, order);
   const pages = tableQuery.data?.pages;
   const table = pages?.[0];
-  const loadedRows = useMemo(() => pages?.flatMap((p) => p.rows) ?? [], [pages]);
+  const loadedRows = useMemo(() => {
+    // Pages are separate requests: a row that moved between two of them (a run storing results meanwhile)
+    // must not show twice.
+    const seen = new Set<number>();
+    return (pages ?? []).flatMap((p) => p.rows).filter((row) => !seen.has(row.test_case.id) && seen.add(row.test_case.id));
+  }, [pages]);
 
   // Below one server page's worth of rows, load every page, then sort and filter here.
   const { hasNextPage, isFetchingNextPage, fetchNextPage, serverOrdered, paged } = tableQuery;

@@ -9,6 +9,14 @@ interface ImageView {
   toImageURL(type: "png" | "svg", scaleFactor?: number): Promise<string>;
 }
 
+let embedModule: Promise<typeof import("vega-embed")> | null = null;
+
+/** vega-embed, imported once on first use: a chunk of its own that the table never waits for. */
+function loadEmbed(): Promise<typeof import("vega-embed")> {
+  embedModule ??= import("vega-embed");
+  return embedModule;
+}
+
 /** Downloads a URL (data: or blob:) under a file name. */
 export function download(url: string, fileName: string): void {
   const link = document.createElement("a");
@@ -30,7 +38,7 @@ export function VegaFigure({ figure, testCase }: { figure: PlotFigure; testCase:
     let cancelled = false;
     let finalize: (() => void) | null = null;
     setStatus("loading");
-    import("vega-embed")
+    loadEmbed()
       .then(({ default: embed }) => {
         if (cancelled || !host.current) return undefined;
         // The spec is JSON built by plotSpecs.ts and checked there against Vega-Lite's compiler.

@@ -13,17 +13,13 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import { createContext, useContext } from "react";
-
 import { type ApiClient, api, unwrap } from "../api/client";
 import type { SortSpec } from "./sort";
 import type { NestedResults, ResultsOptions, ResultsTable, TestCasePlots } from "./types";
 
-/** The client the page calls; tests provide one over a fake fetch. */
-export const ResultsApiContext = createContext<ApiClient>(api);
-
+/** The client the page calls (a hook, so that a page could be pointed at another server). */
 export function useResultsApi(): ApiClient {
-  return useContext(ResultsApiContext);
+  return api;
 }
 
 /** Rows per request: the server's most, so tables of up to 500 test cases arrive in one response. */
