@@ -31,7 +31,9 @@ from assay.service.models import SampleMetricsRow, TestCaseMetricsRow
 from assay.workflow import (
     Curve,
     CurvePlot,
+    EvaluationResults,
     Evaluator,
+    EvaluatorConfiguration,
     GroundTruth,
     Image,
     Inference,
@@ -294,3 +296,68 @@ def world_on(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         server = request.getfixturevalue("postgres_server")
         url = server.url(server.create_database(template="assay_template"))
     return build_world(url, str(tmp_path_factory.mktemp("home")))
+
+
+# -- a second world: an evaluator function with two configurations ----------------------------------------
+@dataclass(frozen=True)
+class Threshold(EvaluatorConfiguration):
+    cut: float
+
+    def display_name(self) -> str:
+        return f"cut-{self.cut}"
+
+
+@dataclass(frozen=True)
+class Hit(MetricsTestSample):
+    hit: bool
+
+
+@dataclass(frozen=True)
+class HitRate(MetricsTestCase):
+    hit_rate: float
+    n: int
+
+
+def hits(test_samples, ground_truths, inferences, test_cases, configuration: Threshold) -> EvaluationResults:
+    sample_metrics = [Hit(hit=inf.score >= configuration.cut) for inf in inferences]
+    per_case = [
+        (case, HitRate(hit_rate=statistics.fmean(float(m.hit) for m in metrics), n=len(metrics)))
+        for case, _, _, _, metrics in test_cases.iter(test_samples, ground_truths, inferences, sample_metrics)
+    ]
+    return EvaluationResults(
+        metrics_test_sample=list(zip(test_samples, sample_metrics, strict=True)), metrics_test_case=per_case
+    )
+
+
+def build_function_world(database_url: str, home: str) -> World:
+    """Two models scored by an evaluator function (per-sample metrics stored once for the suite)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASSAY_HOME", home)
+        patch.setenv("ASSAY_DATABASE_URL", database_url)
+        patch.setenv("ASSAY_PROGRESS", "0")
+        patch.delenv("ASSAY_HOST", raising=False)
+        reset_client()
+        assay.initialize()
+        try:
+            _, TestCase, TestSuite, Model = define_workflow("Function World", Photo, Label, Guess)
+            samples = {i: (_photo(i), truth(i)) for i in range(30)}
+            indices = {"left": list(range(15)), "right": list(range(15, 30)), "both": list(range(30))}
+            cases = {
+                name: TestCase(f"fn {name}", test_samples=[samples[i] for i in ids]) for name, ids in indices.items()
+            }
+            suite = TestSuite("fn suite", test_cases=list(cases.values()))
+            models = {}
+            for name, scale in (("low", 0.02), ("high", 0.03)):
+                model = Model(f"fn {name}", infer=lambda s, scale=scale: Guess(label="cat", score=scale * index_of(s)))
+                test(model, suite, hits, configurations=[Threshold(0.3), Threshold(0.6)])
+                models[name] = model._id
+        finally:
+            reset_client()
+    return World(
+        url=database_url,
+        suite_id=suite._id,
+        cases={name: case._id for name, case in cases.items()},
+        models=models,
+        evaluator="hits",
+        case_samples=indices,
+    )

@@ -11,7 +11,15 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from tests.service.results_world import DATABASES, HARD, World, build_world, sample_score, world_on
+from tests.service.results_world import (
+    DATABASES,
+    HARD,
+    World,
+    build_function_world,
+    build_world,
+    sample_score,
+    world_on,
+)
 
 from assay._wire import encode
 from assay.errors import InputValidationError, NotFoundError
@@ -383,3 +391,46 @@ def test_registered_metrics_types_merge_into_the_workflow_schema(service: Servic
         service.register_metrics_types("W", {"Scores": {"name": "Scores"}})
     with pytest.raises(NotFoundError):
         service.register_metrics_types("nope", {"Scores": entry})
+
+
+@pytest.fixture
+def function_world(database_url: str, tmp_path) -> World:
+    return build_function_world(database_url, str(tmp_path / "home"))
+
+
+def test_an_evaluator_function_with_configurations_suite_wide_sample_metrics(function_world):
+    world = function_world
+    service = Service.from_url(world.url)
+    try:
+        low, high = world.models["low"], world.models["high"]
+        table = service.read_results_table(world.suite_id, model_ids=[low, high])
+        assert table.evaluator == "hits" and table.configurations == ["cut-0.3", "cut-0.6"]
+        # Configuration-major, then metric, then model.
+        assert [(c.configuration, c.metric, c.model_id) for c in table.columns] == [
+            (configuration, metric, model)
+            for configuration in ("cut-0.3", "cut-0.6")
+            for metric in ("hit_rate", "n")
+            for model in (low, high)
+        ]
+        hit_rate = {m.key: m.sample_field for m in table.metrics}
+        assert hit_rate == {"hit_rate": "hit", "n": None}
+        # Sample metrics were stored once for the suite; each test case tests its own samples.
+        right = cell(table, "fn right", "hit_rate", high, "cut-0.3")
+        assert right.n == 15 and right.test == "paired" and right.value == 1.0
+        assert right.delta == pytest.approx(1.0 - np.mean([0.02 * i >= 0.3 for i in range(15, 30)]))
+        left = cell(table, "fn left", "hit_rate", high, "cut-0.6")
+        assert left.value == 0.0 and left.delta == 0.0 and left.p_value == 1.0
+        one = service.read_results_table(world.suite_id, model_ids=[low, high], configurations=["cut-0.6"])
+        assert one.configurations == ["cut-0.6"] and len(one.columns) == 4
+        assert cell(one, "fn left", "hit_rate", high, "cut-0.6") == left
+        by_second = service.read_results_table(
+            world.suite_id,
+            model_ids=[low, high],
+            sort_metric="hit_rate",
+            sort_configuration="cut-0.6",
+            sort_by="delta",
+            descending=True,
+        )
+        assert by_second.rows[-1].test_case.name == "fn left"
+    finally:
+        service.close()

@@ -81,6 +81,7 @@ __all__ = [
     "build_plots",
     "build_table",
     "direction_from_name",
+    "load_case_data",
     "page_table",
     "schema_digest",
     "select_runs",
@@ -521,35 +522,75 @@ def _block_of(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> _Block:
 class CaseData:
     """What one model stored under one configuration: test-case metrics and per-sample metrics.
 
+    Per-sample metrics are kept as numeric blocks only (their dicts are dropped), so a configuration's data
+    is small enough to be cached across requests: changing the baseline or the models compared reads nothing
+    again.
+
     Attributes:
         cases: Metrics by test-case version id.
-        samples: Per-sample metrics by scope (a test-case version id, or 0 for the whole suite), as
-            ``(sample id, metrics)`` rows sorted by sample id.
+        blocks: Per-sample numeric metrics by scope (a test-case version id, or 0 for the whole suite).
         suite: The suite metrics, if stored.
     """
 
     cases: dict[int, Json | None] = field(default_factory=dict)
-    samples: dict[int, list[tuple[int, Json]]] = field(default_factory=dict)
+    blocks: dict[int, _Block] = field(default_factory=dict)
     suite: Json | None = None
-    _blocks: dict[int, _Block] = field(default_factory=dict)
+    _restricted: dict[int, _Block] = field(default_factory=dict)
 
     def block(self, test_case_id: int, members: Mapping[int, IntArray]) -> _Block | None:
         """The per-sample metrics of a test case: stored for it, else the suite's restricted to its samples."""
-        if test_case_id in self._blocks:
-            return self._blocks[test_case_id]
-        found: _Block | None = None
-        if test_case_id in self.samples:
-            found = _block_of(self.samples[test_case_id])
-        elif 0 in self.samples:
-            whole = self._blocks.get(0)
-            if whole is None:
-                whole = self._blocks[0] = _block_of(self.samples[0])
-            case_members = members.get(test_case_id)
-            if case_members is not None:
-                found = whole.restricted(np.intersect1d(whole.sample_ids, case_members, assume_unique=True))
+        found = self.blocks.get(test_case_id)
         if found is not None:
-            self._blocks[test_case_id] = found
+            return found
+        whole = self.blocks.get(0)
+        case_members = members.get(test_case_id)
+        if whole is None or case_members is None:
+            return None
+        found = self._restricted.get(test_case_id)
+        if found is None:
+            keep = np.intersect1d(whole.sample_ids, case_members, assume_unique=True)
+            found = self._restricted[test_case_id] = whole.restricted(keep)
         return found
+
+    @property
+    def has_suite_scope(self) -> bool:
+        """Whether per-sample metrics were stored once for the whole suite (evaluator functions)."""
+        return 0 in self.blocks
+
+
+def load_case_data(
+    configuration_ids: Iterable[int],
+    cases: Iterable[tuple[int, int, Json | None]],
+    samples: Iterable[tuple[int, int, int, Json]],
+    suites: Mapping[int, Json | None],
+) -> dict[int, CaseData]:
+    """Each configuration's stored data from the rows of ``assay.store.results_queries``.
+
+    Args:
+        configuration_ids: The stored configurations read.
+        cases: ``(configuration id, test case id, metrics)`` rows.
+        samples: ``(configuration id, scope, sample id, metrics)`` rows, by configuration, scope and sample id.
+        suites: Suite metrics by configuration id.
+
+    Returns:
+        The data by configuration id.
+    """
+    found = {configuration_id: CaseData() for configuration_id in configuration_ids}
+    for configuration_id, test_case_id, metrics in cases:
+        found[configuration_id].cases[test_case_id] = metrics
+    group: list[tuple[int, Json]] = []
+    key: tuple[int, int] | None = None
+    for configuration_id, scope, sample_id, metrics in samples:
+        if (configuration_id, scope) != key:
+            if key is not None:
+                found[key[0]].blocks[key[1]] = _block_of(group)
+            key, group = (configuration_id, scope), []
+        group.append((sample_id, metrics))
+    if key is not None:
+        found[key[0]].blocks[key[1]] = _block_of(group)
+    for configuration_id, metrics in suites.items():
+        found[configuration_id].suite = metrics
+    return found
 
 
 @dataclass
@@ -576,36 +617,24 @@ class TableData:
 def assemble(
     info: SuiteInfo,
     selection: Selection,
-    cases: Iterable[tuple[int, int, Json | None]],
-    samples: Iterable[tuple[int, int, int, Json]],
-    suites: Mapping[int, Json | None],
+    by_configuration: Mapping[int, CaseData],
     members: Mapping[int, Sequence[int]],
     schema: Mapping[str, Any] | None,
 ) -> TableData:
-    """The table data from the rows of ``assay.store.results_queries`` (keyed by stored configuration id).
+    """The table data of a selection from each stored configuration's data.
 
     Args:
         info: The suite version.
         selection: The runs compared.
-        cases: ``(configuration id, test case id, metrics)`` rows.
-        samples: ``(configuration id, scope, sample id, metrics)`` rows, sorted by sample id within a scope.
-        suites: Suite metrics by configuration id.
+        by_configuration: The data of every configuration of :meth:`Selection.owners`.
         members: Sample ids of each test case, ascending (only needed for suite-wide sample metrics).
         schema: The workflow's schema document.
     """
-    owner = selection.owners()
-    stored = {key: CaseData() for key in owner.values()}
-    for configuration_id, test_case_id, metrics in cases:
-        stored[owner[configuration_id]].cases[test_case_id] = metrics
-    for configuration_id, scope, sample_id, metrics in samples:
-        stored[owner[configuration_id]].samples.setdefault(scope, []).append((sample_id, metrics))
-    for configuration_id, metrics in suites.items():
-        stored[owner[configuration_id]].suite = metrics
     return TableData(
         suite=info.suite,
         test_cases=list(info.test_cases),
         selection=selection,
-        stored=stored,
+        stored={owner: by_configuration[cid] for cid, owner in selection.owners().items()},
         members={case_id: np.asarray(ids, dtype=np.int64) for case_id, ids in members.items()},
         schema=schema,
     )
@@ -1173,7 +1202,36 @@ class ResultsCache:
         self._size = size
         self._entries: OrderedDict[Hashable, _FullTable] = OrderedDict()
         self._suites: OrderedDict[int, SuiteInfo] = OrderedDict()
+        self._members: OrderedDict[int, dict[int, list[int]]] = OrderedDict()
+        self._data: OrderedDict[tuple[int, str], CaseData] = OrderedDict()
         self._lock = threading.Lock()
+
+    def case_data(self, configuration_id: int, stamp: str) -> CaseData | None:
+        """A configuration's data as read when its run last changed at ``stamp``, if kept."""
+        with self._lock:
+            found = self._data.get((configuration_id, stamp))
+            if found is not None:
+                self._data.move_to_end((configuration_id, stamp))
+            return found
+
+    def remember_case_data(self, configuration_id: int, stamp: str, data: CaseData) -> None:
+        """Keep a configuration's data, dropping the least recently used beyond 32 times the size."""
+        with self._lock:
+            self._data[(configuration_id, stamp)] = data
+            while len(self._data) > 32 * self._size:
+                self._data.popitem(last=False)
+
+    def members(self, test_suite_id: int) -> dict[int, list[int]] | None:
+        """The sample ids of a suite version's test cases, if kept (suite versions never change)."""
+        with self._lock:
+            return self._members.get(test_suite_id)
+
+    def remember_members(self, test_suite_id: int, members: dict[int, list[int]]) -> None:
+        """Keep the sample ids of a suite version's test cases (few suites: samples can be many)."""
+        with self._lock:
+            self._members[test_suite_id] = members
+            while len(self._members) > 4:
+                self._members.popitem(last=False)
 
     def suite(self, test_suite_id: int) -> SuiteInfo | None:
         """A suite version seen before (suite versions never change)."""

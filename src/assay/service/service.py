@@ -34,6 +34,7 @@ from assay.service.results_view import (
     DEFAULT_ALPHA,
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
+    CaseData,
     NestedResults,
     ResultsCache,
     ResultsOptions,
@@ -47,6 +48,7 @@ from assay.service.results_view import (
     build_options,
     build_plots,
     build_table,
+    load_case_data,
     page_table,
     schema_digest,
     select_runs,
@@ -1146,17 +1148,7 @@ class Service:
             full = self._results.get(key)
             data = None
             if full is None:
-                owners = list(selection.owners())
-                samples = sample_metrics(repo.session, owners)
-                data = assemble(
-                    info,
-                    selection,
-                    case_metrics(repo.session, owners),
-                    samples,
-                    suite_metrics(repo.session, owners),
-                    suite_memberships(repo.session, test_suite_id) if any(row[1] == 0 for row in samples) else {},
-                    schema,
-                )
+                data = assemble(info, selection, *self._results_stored(repo, test_suite_id, selection), schema)
         if full is None:
             assert data is not None
             full = build_table(
@@ -1174,6 +1166,31 @@ class Service:
             offset=offset,
             limit=limit,
         )
+
+    def _results_stored(
+        self, repo: Any, test_suite_id: int, selection: Selection
+    ) -> tuple[dict[int, CaseData], dict[int, list[int]]]:
+        # Each configuration's data is read once per change of its run and kept: another baseline or
+        # another choice of models reads nothing again.
+        stamps = {cid: selection.runs[model_id][1] for cid, (model_id, _) in selection.owners().items()}
+        found = {cid: self._results.case_data(cid, stamp) for cid, stamp in stamps.items()}
+        missing = [cid for cid, data in found.items() if data is None]
+        if missing:
+            loaded = load_case_data(
+                missing,
+                case_metrics(repo.session, missing),
+                sample_metrics(repo.session, missing),
+                suite_metrics(repo.session, missing),
+            )
+            for cid, data in loaded.items():
+                self._results.remember_case_data(cid, stamps[cid], data)
+                found[cid] = data
+        stored = {cid: data for cid, data in found.items() if data is not None}
+        members: dict[int, list[int]] = {}
+        if any(data.has_suite_scope for data in stored.values()):
+            members = self._results.members(test_suite_id) or suite_memberships(repo.session, test_suite_id)
+            self._results.remember_members(test_suite_id, members)
+        return stored, members
 
     def _results_case(
         self,
