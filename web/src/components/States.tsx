@@ -35,7 +35,7 @@ export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?
 }
 
 export function Empty({ children }: { children: ReactNode }) {
-  return <div className="state">{children}</div>;
+  return <div className="state empty">{children}</div>;
 }
 
 /** Renders a query's data, or its loading or error state. */

@@ -53,7 +53,7 @@ function Shell() {
 
   return (
     <>
-      <a className="visually-hidden" href="#main">
+      <a className="visually-hidden skip-link" href="#main">
         Skip to content
       </a>
       <header className="topbar">

@@ -78,6 +78,7 @@ function DiffView({ diff }: { diff: SuiteDiff }) {
             <span className="removed">{plural(diff.removed.length, "test case")} removed</span>,{" "}
             {plural(diff.changed.length, "test case")} changed, {formatCount(diff.unchanged.length)} unchanged.
           </li>
+          {diff.changed.length ? (
           <li>
             In changed test cases: <span className="added">+{plural(samplesAdded, "sample")}</span>,{" "}
             <span className="removed">
@@ -86,10 +87,13 @@ function DiffView({ diff }: { diff: SuiteDiff }) {
             </span>
             {truthsChanged ? `, ${plural(truthsChanged, "ground truth")} changed` : null}.
           </li>
+          ) : null}
           <li className="muted">
-            v{diff.base.version}: {plural(diff.base.n_test_cases, "test case")}, {plural(diff.base.n_samples, "sample")}
-            {" → "}v{diff.head.version}: {plural(diff.head.n_test_cases, "test case")},{" "}
-            {plural(diff.head.n_samples, "sample")}
+            <Link to={suiteUrl(diff.name, diff.base.version)}>v{diff.base.version}</Link>:{" "}
+            {plural(diff.base.n_test_cases, "test case")}, {plural(diff.base.n_samples, "sample")}
+            {" → "}
+            <Link to={suiteUrl(diff.name, diff.head.version)}>v{diff.head.version}</Link>:{" "}
+            {plural(diff.head.n_test_cases, "test case")}, {plural(diff.head.n_samples, "sample")}
           </li>
         </ul>
       </section>
