@@ -76,8 +76,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
         names = _field_names(type(value))
         return {names.get(key, key): _plain(item) for key, item in value.__dict__.items()}
-    if isinstance(value, list | tuple) and value and isinstance(value[0], BaseModel):
-        return [_plain(item) for item in value]
+    if isinstance(value, list | tuple) and value:
+        # Lists of optional records (a row's cells) may start with None; a list of plain data is returned as is.
+        first = next((item for item in value if item is not None), None)
+        if isinstance(first, BaseModel):
+            return [_plain(item) for item in value]
     return value
 
 

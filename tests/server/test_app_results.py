@@ -5,6 +5,7 @@ The results world (tests/service/results_world.py) is built once per database th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import pytest
@@ -12,11 +13,13 @@ from fastapi.routing import APIRoute
 from tests.server.support import LiveServer, TestClient
 from tests.service.results_world import DATABASES, WORKFLOW, World, world_on
 
+from assay._wire import decode, encode
 from assay.client.http import HttpTransport
 from assay.errors import InputValidationError, NotFoundError
 from assay.server import Settings, create_app
 from assay.server.routes import app_results
 from assay.service import Service
+from assay.service.views import CellStats, ResultsRow, TestCaseRef
 
 API = "/api/v1"
 
@@ -176,3 +179,13 @@ def test_the_http_transport_registers_metrics_types(service: Service, token: str
             http.register_metrics_types("no / such workflow", {"Scores": entry})
     [workflow] = service.list_workflows()
     assert workflow.schema_["types"]["Scores"] == entry
+
+
+def test_a_row_starting_with_an_empty_cell_keeps_its_nan_on_the_wire():
+    row = ResultsRow(
+        test_case=TestCaseRef(id=1, name="a", version=1, n_samples=1),
+        cells=[None, CellStats(value=math.nan, delta=math.inf)],
+        nested_fields=[],
+    )
+    [empty, cell] = decode(encode(row))["cells"]
+    assert empty is None and math.isnan(cell["value"]) and cell["delta"] == math.inf
