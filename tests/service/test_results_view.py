@@ -434,3 +434,13 @@ def test_an_evaluator_function_with_configurations_suite_wide_sample_metrics(fun
         assert by_second.rows[-1].test_case.name == "fn left"
     finally:
         service.close()
+
+
+def test_cells_are_records_like_validated_ones(reader, world):
+    table = full_table(reader, world)
+    for row in table.rows:
+        for found in row.cells:
+            assert found is not None
+            again = CellStats.model_validate(found.model_dump())
+            assert encode(again) == encode(found) and again.model_fields_set <= found.model_fields_set
+            assert found.model_copy(update={"n": 1}).n == 1 and isinstance(hash(found.test), int)
