@@ -63,6 +63,8 @@ export function useOverview() {
   return useQuery({
     queryKey: queryKeys.overview,
     queryFn: () => unwrap<Overview>(api.GET("/api/v1/app/overview")),
+    refetchInterval: (query) =>
+      query.state.data?.workflows.some((workflow) => anyRunning(workflow.latest_runs)) ? RUNNING_POLL_MS : false,
   });
 }
 
@@ -151,6 +153,7 @@ export function useModelDetail(id: number) {
     queryFn: () =>
       unwrap<ModelDetail>(api.GET("/api/v1/app/models/{model_id}", { params: { path: { model_id: id } } })),
     enabled: Number.isInteger(id),
+    refetchInterval: (query) => (anyRunning(query.state.data?.runs) ? RUNNING_POLL_MS : false),
   });
 }
 

@@ -10,6 +10,7 @@ import { RunProgressBar, StatusBadge } from "../components/RunStatus";
 import { Empty, QueryState } from "../components/States";
 import { formatCount, formatRelative } from "../format";
 import { modelUrl, resultsUrl, runsUrl, suiteUrl } from "../links";
+import { useTitle } from "../useTitle";
 
 const suiteColumn = createColumnHelper<SuiteSummary>();
 const suiteColumns = [
@@ -146,6 +147,7 @@ function WorkflowSection({ workflow }: { workflow: WorkflowOverview }) {
 }
 
 export function HomePage() {
+  useTitle(null);
   const overview = useOverview();
   return (
     <>

@@ -9,6 +9,7 @@ import { RunsTable } from "../components/RunsTable";
 import { QueryState } from "../components/States";
 import { formatDateTime, plural } from "../format";
 import { resultsUrl, runsUrl, suiteUrl } from "../links";
+import { useTitle } from "../useTitle";
 
 function metadataValue(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -113,6 +114,7 @@ export function ModelPage() {
   const { id = "" } = useParams();
   const modelId = Number(id);
   const detail = useModelDetail(modelId);
+  useTitle(detail.data?.model.name ?? null);
   if (!Number.isInteger(modelId)) return <p role="alert">No model has the id “{id}”.</p>;
   return <QueryState query={detail}>{(data) => <ModelView detail={data} />}</QueryState>;
 }

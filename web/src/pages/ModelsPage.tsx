@@ -10,6 +10,7 @@ import { ErrorState, Loading } from "../components/States";
 import { formatDateTime, formatRelative } from "../format";
 import { modelUrl } from "../links";
 import { urlOptionalString, urlSorting, useUrlState } from "../useUrlState";
+import { useTitle } from "../useTitle";
 
 const column = createColumnHelper<ModelSummary>();
 const columns = [
@@ -37,6 +38,7 @@ const columns = [
 ];
 
 export function ModelsPage() {
+  useTitle("Models");
   const search = useSearchParam();
   const [workflow, setWorkflow] = useUrlState("workflow", urlOptionalString);
   const [sorting, setSorting] = useUrlState("sort", urlSorting);

@@ -1,6 +1,8 @@
 import { Link, useLocation } from "react-router";
+import { useTitle } from "../useTitle";
 
 export function NotFoundPage() {
+  useTitle("Page not found");
   const location = useLocation();
   return (
     <section>

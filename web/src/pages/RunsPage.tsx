@@ -7,10 +7,12 @@ import { ListCount } from "../components/ListFooter";
 import { RunsTable } from "../components/RunsTable";
 import { ErrorState, Loading } from "../components/States";
 import { urlOptionalInt, urlOptionalString, urlSorting, useUrlState, useUrlUpdate } from "../useUrlState";
+import { useTitle } from "../useTitle";
 
 const STATUSES: RunSummary["status"][] = ["running", "completed", "crashed"];
 
 export function RunsPage() {
+  useTitle("Runs");
   const statusId = useId();
   const [status, setStatus] = useUrlState("status", urlOptionalString);
   const [model] = useUrlState("model", urlOptionalInt);

@@ -7,8 +7,10 @@ import { useAuthState } from "../api/auth";
 import { useSignIn } from "../api/views";
 import { errorMessage } from "../components/States";
 import { takeSignInCodeFailure } from "../layout/SignInCodeGate";
+import { useTitle } from "../useTitle";
 
 export function SignInPage() {
+  useTitle("Sign in");
   const id = useId();
   const [token, setToken] = useState("");
   const [linkFailure] = useState(takeSignInCodeFailure);

@@ -10,6 +10,7 @@ import { VersionPicker } from "../components/VersionPicker";
 import { formatCount, plural } from "../format";
 import { suiteUrl } from "../links";
 import { urlOptionalInt, useUrlState, useUrlUpdate } from "../useUrlState";
+import { useTitle } from "../useTitle";
 
 const refColumn = createColumnHelper<TestCaseRef>();
 const refColumns = [
@@ -149,6 +150,7 @@ function DiffView({ diff }: { diff: SuiteDiff }) {
 
 export function SuiteDiffPage() {
   const { name = "" } = useParams();
+  useTitle(`${name}: compare versions`);
   const [base] = useUrlState("base", urlOptionalInt);
   const [head] = useUrlState("head", urlOptionalInt);
   const update = useUrlUpdate();

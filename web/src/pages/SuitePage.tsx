@@ -10,6 +10,7 @@ import { VersionPicker } from "../components/VersionPicker";
 import { formatCount, formatDateTime, plural } from "../format";
 import { modelUrl, resultsUrl, runsUrl, suiteDiffUrl, suiteUrl } from "../links";
 import { urlOptionalInt, urlSorting, useUrlState } from "../useUrlState";
+import { useTitle } from "../useTitle";
 
 const caseColumn = createColumnHelper<TestCaseRecord>();
 const caseColumns = [
@@ -174,6 +175,7 @@ function SuiteView({ detail }: { detail: SuiteDetail }) {
 
 export function SuitePage() {
   const { name = "" } = useParams();
+  useTitle(name);
   const [version] = useUrlState("version", urlOptionalInt);
   const detail = useSuiteDetail(name, version);
   return <QueryState query={detail}>{(data) => <SuiteView detail={data} />}</QueryState>;

@@ -11,6 +11,7 @@ import { ErrorState, Loading } from "../components/States";
 import { formatCount, formatDateTime } from "../format";
 import { resultsUrl, suiteUrl } from "../links";
 import { urlOptionalString, urlSorting, useUrlState } from "../useUrlState";
+import { useTitle } from "../useTitle";
 
 const column = createColumnHelper<SuiteSummary>();
 const columns = [
@@ -49,6 +50,7 @@ const columns = [
 ];
 
 export function SuitesPage() {
+  useTitle("Test suites");
   const search = useSearchParam();
   const [workflow, setWorkflow] = useUrlState("workflow", urlOptionalString);
   const [sorting, setSorting] = useUrlState("sort", urlSorting);

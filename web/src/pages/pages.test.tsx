@@ -78,6 +78,7 @@ describe("a test suite", () => {
     mockApi({ "GET /api/v1/session": () => json(session), [`GET ${SUITE_PATH}`]: () => json(suite) });
     renderApp(`/test-suites/${encodeURIComponent(SUITE)}`);
     expect(await screen.findByRole("heading", { name: SUITE, level: 1 })).toBeInTheDocument();
+    expect(document.title).toBe(`${SUITE} · Assay`);
     const cases = screen.getByRole("table", { name: `Test cases of ${SUITE} v1` });
     const profile = within(cases).getByRole("cell", { name: `${SUITE} :: pose: profile` }).closest("tr");
     expect(profile).not.toBeNull();
