@@ -181,27 +181,22 @@ MODEL_RUNS = 50
 
 
 class _ViewCache:
-    """Facts the views derive from immutable data, kept across requests (bounded; any replica may rebuild it).
+    """What the views remember across requests: bounded, and rebuilt by any replica that lacks it.
 
-    Suite versions never change, so their distinct-sample counts hold forever; a model that has inferred
-    every sample of a suite version keeps those inferences (they are replaced, never deleted).
+    The samples of a suite version that a model has inferred are recounted only when the model's number of
+    inferences changed: inferences are replaced but never deleted, so that number moves exactly when the
+    set of inferred samples does.
     """
 
     _LIMIT = 100_000
 
     def __init__(self) -> None:
-        self.suite_samples: dict[int, int] = {}
-        self.fully_inferred: set[tuple[int, int]] = set()
+        self.inferred: dict[tuple[int, int], tuple[int, int]] = {}
 
-    def remember_samples(self, test_suite_version_id: int, count: int) -> None:
-        if len(self.suite_samples) >= self._LIMIT:
-            self.suite_samples.clear()
-        self.suite_samples[test_suite_version_id] = count
-
-    def remember_inferred(self, key: tuple[int, int]) -> None:
-        if len(self.fully_inferred) >= self._LIMIT:
-            self.fully_inferred.clear()
-        self.fully_inferred.add(key)
+    def remember_inferred(self, key: tuple[int, int], model_inferences: int, inferred: int) -> None:
+        if len(self.inferred) >= self._LIMIT:
+            self.inferred.clear()
+        self.inferred[key] = (model_inferences, inferred)
 
 
 def _case_ref(case: TestCaseRecord) -> TestCaseRef:
@@ -810,17 +805,9 @@ class Service:
                         )
                     )
             removed = [_case_ref(case) for case in base_suite.test_cases if case.entity_id not in after]
-            summaries = {
-                entry.id: entry
-                for entry in self._version_summaries(
-                    views,
-                    [
-                        {"id": suite.id, "version": suite.version, "created": suite.created}
-                        for suite in (base_suite, head_suite)
-                    ],
-                    head_suite.description,
-                )
-            }
+            both = {base_suite.id, head_suite.id}
+            compared = [row for row in views.suite_versions(head_suite.entity_id) if row["id"] in both]
+            summaries = {entry.id: entry for entry in self._version_summaries(views, compared, head_suite.description)}
         return SuiteDiff(
             name=head_suite.name,
             base=summaries[base_suite.id],
@@ -889,33 +876,18 @@ class Service:
             )
         return Paged[RunSummary](items=items, total=total, offset=offset, limit=limit)
 
-    def _suite_samples(
-        self, views: ViewQueries, cases: dict[int, tuple[int, int]], version_ids: list[int]
-    ) -> dict[int, int]:
-        """Distinct samples of suite versions, from the cache where known: versions never change."""
-        known = self._view_cache
-        missing = [vid for vid in dict.fromkeys(version_ids) if vid not in known.suite_samples]
-        # A suite of one test case holds its samples once each; only larger ones need a distinct count.
-        overlapping = [vid for vid in missing if cases.get(vid, (0, 0))[0] > 1]
-        counted = views.suite_sample_counts(overlapping)
-        for vid in missing:
-            known.remember_samples(vid, counted.get(vid, 0) if vid in counted else cases.get(vid, (0, 0))[1])
-        return {vid: known.suite_samples[vid] for vid in version_ids}
-
     def _version_summaries(
         self, views: ViewQueries, versions: list[dict[str, Any]], description: str
     ) -> list[SuiteVersionSummary]:
-        ids = [row["id"] for row in versions]
-        cases = views.suite_case_counts(ids)
-        samples = self._suite_samples(views, cases, ids)
+        cases = views.suite_case_counts([row["id"] for row in versions])
         return [
             SuiteVersionSummary(
                 id=row["id"],
                 version=row["version"],
                 description=description,
                 created=row["created"],
-                n_test_cases=cases.get(row["id"], (0, 0))[0],
-                n_samples=samples[row["id"]],
+                n_test_cases=cases.get(row["id"], 0),
+                n_samples=row["n_samples"],
             )
             for row in versions
         ]
@@ -924,15 +896,12 @@ class Service:
         self, views: ViewQueries, workflow: str | None, search: str | None, offset: int, limit: int
     ) -> tuple[list[SuiteSummary], int]:
         rows, total = views.suite_page(workflow, search, offset, limit)
-        ids = [row["id"] for row in rows]
-        cases = views.suite_case_counts(ids)
-        samples = self._suite_samples(views, cases, ids)
+        cases = views.suite_case_counts([row["id"] for row in rows])
         models = views.suite_model_counts([row["entity_id"] for row in rows])
         items = [
             SuiteSummary(
                 **row,
-                n_test_cases=cases.get(row["id"], (0, 0))[0],
-                n_samples=samples[row["id"]],
+                n_test_cases=cases.get(row["id"], 0),
                 n_models=models.get(row["entity_id"], 0),
             )
             for row in rows
@@ -965,25 +934,19 @@ class Service:
             offset=offset,
             limit=limit,
         )
-        suite_ids = [row["test_suite_version_id"] for row in rows]
-        totals = self._suite_samples(views, views.suite_case_counts(suite_ids), suite_ids)
         configurations = views.run_configurations([row["id"] for row in rows])
-        inferred: dict[tuple[int, int], int] = {}
-        known = self._view_cache
+        model_inferences = views.inference_counts(list({row["model_id"] for row in rows}))
+        known = self._view_cache.inferred
         items = []
         for row in rows:
             suite_id = row["test_suite_version_id"]
             key = (suite_id, row["model_id"])
-            total_samples = totals[suite_id]
-            if key not in inferred:
-                # Inferences are replaced but never deleted, so a model that has inferred every sample of a
-                # suite version always will; only runs still inferring are counted again.
-                if key in known.fully_inferred:
-                    inferred[key] = total_samples
-                else:
-                    inferred[key] = views.inferred_samples(suite_id, row["model_id"])
-                    if inferred[key] >= total_samples:
-                        known.remember_inferred(key)
+            total_samples = row["samples_total"]
+            now = model_inferences.get(row["model_id"], 0)
+            cached = known.get(key)
+            if cached is None or cached[0] != now:
+                cached = (now, views.inferred_samples(suite_id, row["model_id"]) if now else 0)
+                self._view_cache.remember_inferred(key, *cached)
             entries = configurations.get(row["id"], [])
             # An unconfigured evaluator's one implicit configuration exists once its first metrics arrive.
             names: list[str | None] = [name or None for name, _ in entries] or [None]
@@ -1001,7 +964,7 @@ class Service:
                     message=row["message"],
                     progress=RunProgress(
                         samples_total=total_samples,
-                        samples_inferred=inferred[key],
+                        samples_inferred=cached[1],
                         configurations_total=len(names),
                         configurations_completed=len(completed),
                     ),

@@ -209,6 +209,8 @@ class TestSuiteVersion(Base):
     test_suite_id: Mapped[int] = mapped_column(ForeignKey("test_suite.id"))
     version: Mapped[int]
     created: Mapped[datetime]
+    #: Distinct samples over the version's test cases, counted when the version is made.
+    n_samples: Mapped[int] = mapped_column(server_default=text("0"))
 
 
 class TestSuiteTestCase(Base):

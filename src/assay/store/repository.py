@@ -62,6 +62,7 @@ from assay.store.models import (
     utcnow,
 )
 from assay.store.results_queries import keep_metrics_types
+from assay.store.view_queries import suite_sample_count
 
 __all__ = [
     "CHUNK",
@@ -723,7 +724,7 @@ class Repository:
             seen[case.id] = case.name
 
     def _add_suite_version(self, suite: TestSuite, version: int, test_case_ids: Sequence[int]) -> TestSuiteVersion:
-        row = TestSuiteVersion(test_suite_id=suite.id, version=version, created=utcnow())
+        row = TestSuiteVersion(test_suite_id=suite.id, version=version, created=utcnow(), n_samples=0)
         self.session.add(row)
         try:
             self.session.flush()
@@ -739,6 +740,9 @@ class Repository:
                 for position, case_id in enumerate(test_case_ids)
             ],
         )
+        if test_case_ids:
+            # A version never changes: its distinct samples are counted once, for every view that shows them.
+            row.n_samples = int(self.session.scalar(suite_sample_count(row.id)) or 0)
         return row
 
     def create_test_suite(

@@ -45,7 +45,7 @@ from assay.store.models import (
     Workflow,
 )
 
-__all__ = ["RUN_STATUSES", "ViewQueries"]
+__all__ = ["RUN_STATUSES", "ViewQueries", "suite_sample_count"]
 
 Dict = dict[str, Any]
 
@@ -74,6 +74,17 @@ AnySelect = Select[*tuple[Any, ...]]
 
 def _page(query: AnySelect, offset: int, limit: int) -> AnySelect:
     return query.offset(offset).limit(limit)
+
+
+def suite_sample_count(test_suite_version_id: int) -> Select[int]:
+    """A query of the number of distinct samples of a suite version over its test cases."""
+    return (
+        select(func.count(func.distinct(_member.c.test_sample_id)))
+        .select_from(_stc)
+        .join(_tcv, _tcv.c.id == _stc.c.test_case_version_id)
+        .join(_member, _member.c.test_case_id == _tcv.c.test_case_id)
+        .where(_stc.c.test_suite_version_id == test_suite_version_id, _row_in(_member, _tcv.c.version))
+    )
 
 
 def _latest_suite_versions() -> Any:
@@ -130,6 +141,7 @@ class ViewQueries:
                 TestSuite.tags,
                 TestSuite.created,
                 TestSuiteVersion.created.label("updated"),
+                TestSuiteVersion.n_samples,
             )
             .join(latest, latest.c.test_suite_id == TestSuite.id)
             .join(
@@ -167,36 +179,21 @@ class ViewQueries:
         return {"id": row[0], "name": row[1], "description": row[2], "workflow": row[3], "schema": row[4]}
 
     def suite_versions(self, suite_id: int) -> list[Dict]:
-        """Every version of a suite (``id``, ``version``, ``created``), oldest first."""
+        """Every version of a suite (``id``, ``version``, ``created``, ``n_samples``), oldest first."""
         rows = self.session.execute(
-            select(TestSuiteVersion.id, TestSuiteVersion.version, TestSuiteVersion.created)
+            select(TestSuiteVersion.id, TestSuiteVersion.version, TestSuiteVersion.created, TestSuiteVersion.n_samples)
             .where(TestSuiteVersion.test_suite_id == suite_id)
             .order_by(TestSuiteVersion.version)
         )
-        return [{"id": row[0], "version": row[1], "created": row[2]} for row in rows]
+        return [{"id": row[0], "version": row[1], "created": row[2], "n_samples": row[3]} for row in rows]
 
-    def suite_case_counts(self, version_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-        """``(test cases, sum of their samples)`` of each suite version (absent: none)."""
+    def suite_case_counts(self, version_ids: Sequence[int]) -> dict[int, int]:
+        """The test cases of each suite version (absent: none)."""
         if not version_ids:
             return {}
         rows = self.session.execute(
-            select(_stc.c.test_suite_version_id, func.count(), func.coalesce(func.sum(_tcv.c.n_samples), 0))
-            .join(_tcv, _tcv.c.id == _stc.c.test_case_version_id)
+            select(_stc.c.test_suite_version_id, func.count())
             .where(_stc.c.test_suite_version_id.in_(list(version_ids)))
-            .group_by(_stc.c.test_suite_version_id)
-        )
-        return {row[0]: (int(row[1]), int(row[2])) for row in rows}
-
-    def suite_sample_counts(self, version_ids: Sequence[int]) -> dict[int, int]:
-        """The distinct samples of each suite version over its test cases (absent: none)."""
-        if not version_ids:
-            return {}
-        rows = self.session.execute(
-            select(_stc.c.test_suite_version_id, func.count(func.distinct(_member.c.test_sample_id)))
-            .select_from(_stc)
-            .join(_tcv, _tcv.c.id == _stc.c.test_case_version_id)
-            .join(_member, _member.c.test_case_id == _tcv.c.test_case_id)
-            .where(_stc.c.test_suite_version_id.in_(list(version_ids)), _row_in(_member, _tcv.c.version))
             .group_by(_stc.c.test_suite_version_id)
         )
         return {row[0]: int(row[1]) for row in rows}
@@ -355,6 +352,7 @@ class ViewQueries:
                 TestRun.test_suite_version_id,
                 TestSuite.name.label("test_suite_name"),
                 TestSuiteVersion.version,
+                TestSuiteVersion.n_samples.label("samples_total"),
                 Workflow.name.label("workflow"),
                 TestRun.evaluator,
                 TestRun.message,
@@ -394,19 +392,43 @@ class ViewQueries:
             found.setdefault(run_id, []).append((name, completed is not None))
         return found
 
+    def inference_counts(self, model_ids: Sequence[int]) -> dict[int, int]:
+        """How many inferences each model has (absent: none).
+
+        A model's inferences are replaced but never deleted, so the set of samples it has inferred only grows
+        and this count changes exactly when that set does.
+        """
+        if not model_ids:
+            return {}
+        rows = self.session.execute(
+            select(_inference.c.model_id, func.count())
+            .where(_inference.c.model_id.in_(list(model_ids)))
+            .group_by(_inference.c.model_id)
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
     def inferred_samples(self, test_suite_version_id: int, model_id: int) -> int:
         """The distinct samples of a suite version that have an inference of the model."""
-        query = (
-            select(func.count(func.distinct(_member.c.test_sample_id)))
-            .select_from(_stc)
-            .join(_tcv, _tcv.c.id == _stc.c.test_case_version_id)
-            .join(_member, _member.c.test_case_id == _tcv.c.test_case_id)
-            .join(
-                _inference,
-                and_(_inference.c.test_sample_id == _member.c.test_sample_id, _inference.c.model_id == model_id),
+        case_versions = list(
+            self.session.scalars(
+                select(_stc.c.test_case_version_id).where(_stc.c.test_suite_version_id == test_suite_version_id)
             )
-            .where(_stc.c.test_suite_version_id == test_suite_version_id, _row_in(_member, _tcv.c.version))
         )
+        if not case_versions:
+            return 0
+        # Walked from the model's inferences (one per sample, so no DISTINCT), each looked up among the
+        # membership rows of its sample: cheaper than joining every membership row of a large suite.
+        member = (
+            exists()
+            .where(
+                _member.c.test_sample_id == _inference.c.test_sample_id,
+                _tcv.c.test_case_id == _member.c.test_case_id,
+                _tcv.c.id.in_(case_versions),
+                _row_in(_member, _tcv.c.version),
+            )
+            .correlate(_inference)
+        )
+        query = select(func.count()).select_from(_inference).where(_inference.c.model_id == model_id, member)
         return int(self.session.scalar(query) or 0)
 
 
