@@ -44,10 +44,11 @@ _STATIC = Path(str(files("assay.server").joinpath("static")))
 _DESCRIPTION = """\
 The REST API of Assay, the platform for testing machine-learning models test case by test case.
 
-Every route but `/api/v1/health` needs the header `Authorization: Bearer <token>`; `assay token create`
-on the server makes a token. Errors come back as `{"code", "message", "details"}` with the codes listed
-in Assay's docs/errors.md. A non-finite float (metrics may be NaN) travels as `{"$assay:float": "NaN"}`
-(or `"Infinity"`, `"-Infinity"`). Long lists are paged with `offset` and `limit`.
+Every route but `/api/v1/health` and signing in needs the header `Authorization: Bearer <token>`
+(`assay token create` on the server makes a token) or the web app's session cookie, with the header
+`X-CSRF-Token` on requests that change something. Errors come back as `{"code", "message", "details"}`
+with the codes listed in Assay's docs/errors.md. A non-finite float (metrics may be NaN) travels as
+`{"$assay:float": "NaN"}` (or `"Infinity"`, `"-Infinity"`). Long lists are paged with `offset` and `limit`.
 """
 
 _API_UP_PAGE = """\
