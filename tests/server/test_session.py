@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -100,6 +101,15 @@ def test_the_session_lifetime_comes_from_the_settings(service: Service, token: s
     with TestClient(create_app(service, Settings(session_days=0.5))) as client:
         response = client.post("/api/v1/session", json={"token": token})
     assert int(set_cookies(response)[SESSION_COOKIE][SESSION_COOKIE]["max-age"]) == 12 * 3600
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_form_of_another_site_cannot_sign_a_browser_in(client: TestClient, token: str, content_type: str) -> None:
+    # HTML forms can post these types across sites without asking; only JSON signs in (no login CSRF).
+    body = json.dumps({"token": token}).encode()
+    response = client.post("/api/v1/session", content=body, headers={"Content-Type": content_type})
+    assert response.status_code == 422
+    assert "set-cookie" not in response.headers
 
 
 @pytest.mark.parametrize("bad", ["assay_not-a-token", ""])
