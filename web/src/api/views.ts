@@ -40,6 +40,9 @@ export const LIST_PAGE = 200;
 /** How often the runs list refreshes while a run is in progress. */
 export const RUNNING_POLL_MS = 2000;
 
+/** How often the runs page looks for new runs otherwise (a revalidation: a 304 while nothing changed). */
+export const IDLE_POLL_MS = 10_000;
+
 export const queryKeys = {
   session: ["session"] as const,
   overview: ["overview"] as const,
@@ -190,8 +193,13 @@ export function useRunSummaries(filters: RunFilters, poll = true) {
     initialPageParam: 0,
     getNextPageParam: nextOffset,
     placeholderData: keepPreviousData,
-    // A `test()` in progress shows up live: while any loaded run is running, the list refreshes itself.
-    refetchInterval: (query) => (poll && anyRunning(loadedRows(query.state.data)) ? RUNNING_POLL_MS : false),
+    // A `test()` in progress shows up live: while any loaded run is running, the list refreshes every two
+    // seconds, and otherwise now and then so that a run started since shows up.
+    refetchInterval: (query) => {
+      if (!poll) return false;
+      return anyRunning(loadedRows(query.state.data)) ? RUNNING_POLL_MS : IDLE_POLL_MS;
+    },
+    refetchOnWindowFocus: true,
   });
 }
 

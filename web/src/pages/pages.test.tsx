@@ -186,7 +186,7 @@ describe("models", () => {
 });
 
 describe("runs", () => {
-  it("polls while a run is running, and stops once it has completed", async () => {
+  it("polls every 2 s while a run is running, then only every 10 s for new runs", async () => {
     // Only intervals are faked (TanStack Query polls with setInterval): rendering and waitFor run as usual.
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     const [first] = runs.items;
@@ -222,12 +222,15 @@ describe("runs", () => {
       await vi.advanceTimersByTimeAsync(2100);
     });
     expect(await within(table).findByText("completed")).toBeInTheDocument();
-    const settled = calls;
+    expect(calls).toBe(3);
     await act(async () => {
-      await vi.advanceTimersByTimeAsync(6000);
+      await vi.advanceTimersByTimeAsync(9000);
     });
-    expect(calls).toBe(settled);
-    expect(settled).toBe(3);
+    expect(calls).toBe(3);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1500);
+    });
+    await waitFor(() => expect(calls).toBe(4));
   });
 
   it("filters by status through the URL", async () => {
