@@ -98,6 +98,19 @@ describe("a test suite", () => {
     );
   });
 
+  it("opens a suite whose name holds a slash or a percent sign", async () => {
+    const name = "faces/hard 100%";
+    const { requests } = mockApi({
+      "GET /api/v1/session": () => json(session),
+      [`GET /api/v1/app/test-suites/${encodeURIComponent(name)}`]: () =>
+        json({ ...suite, suite: { ...suite.suite, name } }),
+    });
+    renderApp(`/test-suites/${encodeURIComponent(name)}`);
+    expect(await screen.findByRole("heading", { name, level: 1 })).toBeInTheDocument();
+    const asked = requests.find((request) => request.url.includes("/app/test-suites/")) as Request;
+    expect(new URL(asked.url).pathname).toBe(`/api/v1/app/test-suites/${encodeURIComponent(name)}`);
+  });
+
   it("asks for the URL's version, and the picker changes it", async () => {
     const { requests } = mockApi({
       "GET /api/v1/session": () => json(session),
