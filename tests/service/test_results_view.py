@@ -444,3 +444,18 @@ def test_cells_are_records_like_validated_ones(reader, world):
             again = CellStats.model_validate(found.model_dump())
             assert encode(again) == encode(found) and again.model_fields_set <= found.model_fields_set
             assert found.model_copy(update={"n": 1}).n == 1 and isinstance(hash(found.test), int)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        {},
+        {"sort_metric": "accuracy", "sort_by": "delta", "descending": True, "offset": 1, "limit": 1},
+        {"only_significant": True, "common_samples": True},
+    ],
+)
+def test_the_wire_form_of_a_page_is_its_record_encoded(reader, world, page):
+    ids = models(world, "base", "better", "partial")
+    record = reader.read_results_table(world.suite_id, model_ids=ids, **page)
+    wire = reader.read_results_table_json(world.suite_id, model_ids=ids, **page)
+    assert encode(wire) == encode(record)

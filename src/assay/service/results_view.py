@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from assay._wire import has_nonfinite, tag_nonfinite
 from assay.errors import InputValidationError, NotFoundError
 from assay.metrics.statistics import benjamini_hochberg, paired_tests, unpaired_tests
 from assay.service.views import (
@@ -66,7 +67,9 @@ __all__ = [
     "DEFAULT_CONFIDENCE",
     "DEFAULT_RESAMPLES",
     "CaseData",
+    "FullTable",
     "NestedResults",
+    "PageRequest",
     "ResultsCache",
     "ResultsOptions",
     "ResultsTable",
@@ -82,6 +85,7 @@ __all__ = [
     "build_table",
     "direction_from_name",
     "load_case_data",
+    "page_json",
     "page_table",
     "schema_digest",
     "select_runs",
@@ -649,7 +653,7 @@ _SORT_SLOT = {"value": _VALUE, "delta": _DELTA, "significance": _Q}
 
 
 @dataclass
-class _FullTable:
+class FullTable:
     """A built table before sorting, filtering and paging, with the records of rows made on first use."""
 
     table: ResultsTable
@@ -658,6 +662,26 @@ class _FullTable:
     nested_fields: list[list[str]]
     column_index: dict[tuple[str | None, str, int], int]
     _rows: dict[int, ResultsRow] = field(default_factory=dict)
+    _json: dict[int, Json] = field(default_factory=dict)
+
+    def head_json(self) -> Json:
+        """The table without rows, as wire data in the record's key order (made once)."""
+        found = self._json.get(-1)
+        if found is None:
+            found = self._json[-1] = tag_nonfinite(self.table.model_dump(by_alias=True))
+        return found
+
+    def row_json(self, index: int) -> Json:
+        """Row ``index`` as wire data (made once)."""
+        found = self._json.get(index)
+        if found is None:
+            cells = [None if cell is None else dict(zip(_CELL_FIELDS, cell, strict=True)) for cell in self.cells[index]]
+            found = self._json[index] = {
+                "test_case": self.test_cases[index].model_dump(),
+                "cells": tag_nonfinite(cells) if any(c is not None and has_nonfinite(c) for c in cells) else cells,
+                "nested_fields": list(self.nested_fields[index]),
+            }
+        return found
 
     def row(self, index: int) -> ResultsRow:
         """The record of row ``index`` (made once; a race makes it twice, equal)."""
@@ -752,7 +776,7 @@ def build_table(
     alpha: float = DEFAULT_ALPHA,
     confidence: float = DEFAULT_CONFIDENCE,
     n_resamples: int = DEFAULT_RESAMPLES,
-) -> _FullTable:
+) -> FullTable:
     """Build the whole table (every row), with its tests and their Benjamini–Hochberg q-values.
 
     Args:
@@ -906,7 +930,7 @@ def build_table(
         n_tests=len(tests),
         common_samples=common_samples,
     )
-    return _FullTable(
+    return FullTable(
         table=table,
         test_cases=list(data.test_cases),
         cells=cells,
@@ -1014,64 +1038,90 @@ def _sort_value(cell: _Cell | None, slot: int) -> float | None:
     return value if value is not None and not math.isnan(value) else None
 
 
-def page_table(
-    full: _FullTable,
-    *,
-    sort_metric: str | None = None,
-    sort_configuration: str | None = None,
-    sort_model_id: int | None = None,
-    sort_by: SortBy = "value",
-    descending: bool = False,
-    only_significant: bool = False,
-    offset: int = 0,
-    limit: int | None = None,
-) -> ResultsTable:
+@dataclass(frozen=True)
+class PageRequest:
+    """Which rows of a built table a page shows, in which order (see :func:`page_table`)."""
+
+    sort_metric: str | None = None
+    sort_configuration: str | None = None
+    sort_model_id: int | None = None
+    sort_by: SortBy = "value"
+    descending: bool = False
+    only_significant: bool = False
+    offset: int = 0
+    limit: int | None = None
+
+
+def _page_rows(full: FullTable, page: PageRequest) -> tuple[list[int], int]:
+    """The row indices of a page and how many rows pass the filter."""
+    if page.offset < 0 or (page.limit is not None and page.limit < 0):
+        raise InputValidationError(
+            f"offset and limit must be 0 or more, got {page.offset} and {page.limit}", field="offset"
+        )
+    table = full.table
+    rows = list(range(len(full.cells)))
+    if page.only_significant:
+        rows = [i for i in rows if any(cell is not None and cell[_SIGNIFICANT] for cell in full.cells[i])]
+    if page.sort_metric is not None:
+        configuration = _query_name(page.sort_configuration) if page.sort_configuration is not None else None
+        if page.sort_configuration is None and table.configurations:
+            configuration = table.configurations[0]
+        model_id = page.sort_model_id
+        if model_id is None:
+            others = [model.id for model in table.models if model.id != table.baseline_id]
+            model_id = table.baseline_id if page.sort_by == "value" or not others else others[0]
+        at = full.column_index.get((configuration, page.sort_metric, model_id))
+        if at is None:
+            raise InputValidationError(
+                f"the table has no column of metric {page.sort_metric!r}, configuration {configuration!r} and "
+                f"model id {model_id} to sort by",
+                field="sort_metric",
+            )
+        slot = _SORT_SLOT[page.sort_by]
+        keyed = [(_sort_value(full.cells[i][at], slot), i) for i in rows]
+        present = [(value, i) for value, i in keyed if value is not None]
+        present.sort(key=lambda item: (-item[0] if page.descending else item[0], item[1]))
+        rows = [i for _, i in present] + [i for value, i in keyed if value is None]
+    size = len(rows) if page.limit is None else page.limit
+    return rows[page.offset : page.offset + size], len(rows)
+
+
+def page_table(full: FullTable, page: PageRequest) -> ResultsTable:
     """One page of a built table, sorted and filtered.
 
     Rows keep the suite's order unless ``sort_metric`` is given; then they are ordered by that metric's cell
     of one model under one configuration (default: the first configuration; the baseline for values, the
-    first other model for deltas and significance), by its value, delta or q-value. Cells without that
-    number go last in either direction; ties keep the suite's order.
+    first other model for deltas and significance), by its value, delta or q-value (smallest first unless
+    ``descending``). Cells without that number go last in either direction; ties keep the suite's order.
 
     Raises:
         InputValidationError: the sort names a column the table does not have, or a negative offset or limit.
     """
-    if offset < 0 or (limit is not None and limit < 0):
-        raise InputValidationError(f"offset and limit must be 0 or more, got {offset} and {limit}", field="offset")
-    table = full.table
-    rows = list(range(len(full.cells)))
-    if only_significant:
-        rows = [i for i in rows if any(cell is not None and cell[_SIGNIFICANT] for cell in full.cells[i])]
-    if sort_metric is not None:
-        configuration = _query_name(sort_configuration) if sort_configuration is not None else None
-        if sort_configuration is None and table.configurations:
-            configuration = table.configurations[0]
-        model_id = sort_model_id
-        if model_id is None:
-            others = [model.id for model in table.models if model.id != table.baseline_id]
-            model_id = table.baseline_id if sort_by == "value" or not others else others[0]
-        at = full.column_index.get((configuration, sort_metric, model_id))
-        if at is None:
-            raise InputValidationError(
-                f"the table has no column of metric {sort_metric!r}, configuration {configuration!r} and model id "
-                f"{model_id} to sort by",
-                field="sort_metric",
-            )
-        slot = _SORT_SLOT[sort_by]
-        keyed = [(_sort_value(full.cells[i][at], slot), i, i) for i in rows]
-        present = [item for item in keyed if item[0] is not None]
-        absent = [item for item in keyed if item[0] is None]
-        present.sort(key=lambda item: (-item[0] if descending else item[0], item[1]))  # type: ignore[operator]
-        rows = [row for _, _, row in present] + [row for _, _, row in absent]
-    size = len(rows) if limit is None else limit
-    return table.model_copy(
+    rows, total = _page_rows(full, page)
+    return full.table.model_copy(
         update={
-            "rows": [full.row(i) for i in rows[offset : offset + size]],
-            "total": len(rows),
-            "offset": offset,
-            "limit": size,
+            "rows": [full.row(i) for i in rows],
+            "total": total,
+            "offset": page.offset,
+            "limit": total if page.limit is None else page.limit,
         }
     )
+
+
+def page_json(full: FullTable, page: PageRequest) -> Json:
+    """:func:`page_table` as the JSON-able dict the server sends (non-finite floats tagged).
+
+    The parts of the table are converted once and kept with it, so a page of a cached table costs the
+    encoding of its bytes and little else.
+    """
+    rows, total = _page_rows(full, page)
+    return {
+        **full.head_json(),
+        "rows": [full.row_json(i) for i in rows],
+        "total": total,
+        "offset": page.offset,
+        "limit": total if page.limit is None else page.limit,
+    }
 
 
 # -- nested tables and plots -----------------------------------------------------------------------------------
@@ -1203,7 +1253,7 @@ class ResultsCache:
 
     def __init__(self, size: int = 32) -> None:
         self._size = size
-        self._entries: OrderedDict[Hashable, _FullTable] = OrderedDict()
+        self._entries: OrderedDict[Hashable, FullTable] = OrderedDict()
         self._suites: OrderedDict[int, SuiteInfo] = OrderedDict()
         self._members: OrderedDict[int, dict[int, list[int]]] = OrderedDict()
         self._data: OrderedDict[tuple[int, str], CaseData] = OrderedDict()
@@ -1248,7 +1298,7 @@ class ResultsCache:
             while len(self._suites) > 16 * self._size:
                 self._suites.popitem(last=False)
 
-    def get(self, key: Hashable) -> _FullTable | None:
+    def get(self, key: Hashable) -> FullTable | None:
         """The table under ``key``, if kept (it becomes the most recent)."""
         with self._lock:
             found = self._entries.get(key)
@@ -1256,7 +1306,7 @@ class ResultsCache:
                 self._entries.move_to_end(key)
             return found
 
-    def put(self, key: Hashable, table: _FullTable) -> None:
+    def put(self, key: Hashable, table: FullTable) -> None:
         """Keep a table, dropping the least recently used beyond the size."""
         with self._lock:
             self._entries[key] = table

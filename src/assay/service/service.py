@@ -35,7 +35,9 @@ from assay.service.results_view import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
     CaseData,
+    FullTable,
     NestedResults,
+    PageRequest,
     ResultsCache,
     ResultsOptions,
     ResultsTable,
@@ -49,6 +51,7 @@ from assay.service.results_view import (
     build_plots,
     build_table,
     load_case_data,
+    page_json,
     page_table,
     schema_digest,
     select_runs,
@@ -1079,15 +1082,70 @@ class Service:
     ) -> ResultsTable:
         """The results table of a suite version: test cases × (configuration, metric, model), one page of rows.
 
-        See :mod:`assay.service.results_view` for directions, per-sample bases, tests and the cache.
-        ``evaluator`` and the names in ``configurations`` take ``""`` for the unnamed evaluator and the
-        implicit configuration.
+        See :mod:`assay.service.results_view` for directions, per-sample bases, tests, sorting and the cache.
+        ``evaluator``, ``sort_configuration`` and the names in ``configurations`` take ``""`` for the unnamed
+        evaluator and the implicit configuration.
 
         Raises:
             NotFoundError: no such suite version, no run on it, or a model without a run of the evaluator.
             InputValidationError: a bad baseline, configuration, sort column, option or page.
         """
         _page_args(offset, limit)
+        full = self._results_full(
+            test_suite_id,
+            (model_ids, baseline_id, evaluator, configurations),
+            (common_samples, alpha, confidence, n_resamples),
+        )
+        page = PageRequest(
+            sort_metric, sort_configuration, sort_model_id, sort_by, descending, only_significant, offset, limit
+        )
+        return page_table(full, page)
+
+    def read_results_table_json(
+        self,
+        test_suite_id: int,
+        *,
+        model_ids: Sequence[int] | None = None,
+        baseline_id: int | None = None,
+        evaluator: str | None = None,
+        configurations: Sequence[str | None] | None = None,
+        common_samples: bool = False,
+        alpha: float = DEFAULT_ALPHA,
+        confidence: float = DEFAULT_CONFIDENCE,
+        n_resamples: int = DEFAULT_RESAMPLES,
+        sort_metric: str | None = None,
+        sort_configuration: str | None = None,
+        sort_model_id: int | None = None,
+        sort_by: SortBy = "value",
+        descending: bool = False,
+        only_significant: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> dict[str, Any]:
+        """:meth:`read_results_table` as the wire data of its record, for the server.
+
+        A page holds thousands of cells; the cached table keeps each row's wire form, so serving a page again
+        costs its encoding only.
+        """
+        _page_args(offset, limit)
+        full = self._results_full(
+            test_suite_id,
+            (model_ids, baseline_id, evaluator, configurations),
+            (common_samples, alpha, confidence, n_resamples),
+        )
+        page = PageRequest(
+            sort_metric, sort_configuration, sort_model_id, sort_by, descending, only_significant, offset, limit
+        )
+        return page_json(full, page)
+
+    def _results_full(
+        self,
+        test_suite_id: int,
+        runs: tuple[Sequence[int] | None, int | None, str | None, Sequence[str | None] | None],
+        options: tuple[bool, float, float, int],
+    ) -> FullTable:
+        model_ids, baseline_id, evaluator, configurations = runs
+        common_samples, alpha, confidence, n_resamples = options
         with self._store.read() as repo:
             info = self._results_suite(repo, test_suite_id)
             selection = select_runs(
@@ -1118,17 +1176,7 @@ class Service:
                 data, common_samples=common_samples, alpha=alpha, confidence=confidence, n_resamples=n_resamples
             )
             self._results.put(key, full)
-        return page_table(
-            full,
-            sort_metric=sort_metric,
-            sort_configuration=sort_configuration,
-            sort_model_id=sort_model_id,
-            sort_by=sort_by,
-            descending=descending,
-            only_significant=only_significant,
-            offset=offset,
-            limit=limit,
-        )
+        return full
 
     def _results_stored(
         self, repo: Any, test_suite_id: int, selection: Selection

@@ -82,7 +82,8 @@ def read_results_table(
     ] = DEFAULT_PAGE,
 ) -> Response:
     """The results table: test cases × (configuration, metric, model), with deltas and their significance."""
-    table = service.read_results_table(
+    # The page's wire data, kept with the cached table: the record form would be converted cell by cell.
+    table = service.read_results_table_json(
         test_suite_id,
         model_ids=model_ids,
         baseline_id=baseline_id,
