@@ -52,19 +52,26 @@ export const authMiddleware: Middleware = {
 
 /** A response whose json() gives the body with wire floats decoded. */
 class WireResponse extends Response {
+  readonly #text: string;
   readonly #value: unknown;
 
   constructor(text: string, value: unknown, source: Response) {
     const headers = new Headers(source.headers);
     // openapi-fetch calls json() only when a Content-Length is present (else it parses text() itself, which
-    // would lose the decoding); the body's byte length is what the header must say anyway.
-    headers.set("Content-Length", String(new TextEncoder().encode(text).byteLength));
-    super(text, { status: source.status, statusText: source.statusText, headers });
+    // would lose the decoding). The body is kept as the string rather than re-encoded into a new stream: for
+    // a results page of several MB, encoding it twice cost more than parsing it.
+    if (!headers.get("Content-Length")) headers.set("Content-Length", String(text.length));
+    super(null, { status: source.status, statusText: source.statusText, headers });
+    this.#text = text;
     this.#value = value;
   }
 
   override async json(): Promise<unknown> {
     return this.#value;
+  }
+
+  override async text(): Promise<string> {
+    return this.#text;
   }
 }
 
