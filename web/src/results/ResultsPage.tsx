@@ -9,7 +9,7 @@ import { useSearchParams } from "react-router";
 
 import { plural } from "../format";
 import { useShortcut } from "../shortcuts";
-import { type GridColumn, gridColumns, resolveCell, rowIsSignificant } from "./cells";
+import { type GridColumn, deltaState, gridColumns, resolveCell, rowIsSignificant } from "./cells";
 import type { DescribeContext } from "./describe";
 import { cellLabel } from "./describe";
 import { setDirection, toggleFlip } from "./direction";
@@ -25,6 +25,7 @@ import { nextSort, sortColumn, sortRows } from "./sort";
 import type { MetricColumn, ResultsTable, SortBy } from "./types";
 import { type ResultsUrlState, parseResultsState, writeResultsState } from "./urlState";
 import { download } from "./VegaFigure";
+import { num } from "./wire";
 
 type Update = (changes: Partial<ResultsUrlState>, options?: { replace?: boolean }) => void;
 
@@ -124,26 +125,42 @@ export function shortName(name: string, suite: string): string {
   return name;
 }
 
+// Grid rows are kept per server row, so that rows already drawn keep their identity when a page is added and
+// their cells (memoised) are not drawn again.
+const gridRowCache = new WeakMap<ResultsTable["rows"][number], GridRow>();
+
 function toGridRows(table: ResultsTable | undefined, rows: ResultsTable["rows"]): GridRow[] {
   if (!table) return [];
-  return rows.map((row) => ({
-    key: String(row.test_case.id),
-    label: shortName(row.test_case.name, table.test_suite.name),
-    fullLabel: row.test_case.name,
-    detail: samplesDetail(row.test_case.n_samples),
-    cells: row.cells,
-    testCaseId: row.test_case.id,
-    nestedFields: row.nested_fields,
-  }));
+  const suite = table.test_suite.name;
+  return rows.map((row) => {
+    const cached = gridRowCache.get(row);
+    if (cached) return cached;
+    const made: GridRow = {
+      key: String(row.test_case.id),
+      label: shortName(row.test_case.name, suite),
+      fullLabel: row.test_case.name,
+      detail: samplesDetail(row.test_case.n_samples),
+      cells: row.cells,
+      testCaseId: row.test_case.id,
+      nestedFields: row.nested_fields,
+    };
+    gridRowCache.set(row, made);
+    return made;
+  });
 }
 
 /** Significantly worse cells in reading order (rows as shown, then columns): what j/k step through. */
 function regressionsOf(rows: readonly GridRow[], columns: readonly GridColumn[]): GridFocus[] {
   const out: GridFocus[] = [];
+  const tested = columns.filter((column) => !column.isBaseline && column.direction.higherIsBetter !== null);
   for (const row of rows) {
-    for (const column of columns) {
-      if (column.isBaseline || !row.cells[column.index]?.significant) continue;
-      if (resolveCell(row.cells, column).state === "worse") out.push({ rowKey: row.key, columnId: column.id });
+    for (const column of tested) {
+      // A significant cell always carries its delta: no need to resolve the whole cell (this runs over every
+      // cell of the table whenever a page arrives).
+      const cell = row.cells[column.index];
+      if (cell?.significant && deltaState(true, num(cell.delta), column.direction.higherIsBetter) === "worse") {
+        out.push({ rowKey: row.key, columnId: column.id });
+      }
     }
   }
   return out;

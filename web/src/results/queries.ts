@@ -1,9 +1,12 @@
 // The results page's data: TanStack Query over the generated API client (never hand-written fetches).
 //
-// The table comes in pages of up to 500 rows (the server's most). When the first page holds every row, the
-// page sorts and filters on the client, so a new sort or the "only significant" toggle costs no request;
-// otherwise both go to the server, which sorts and filters before paging. Every query keeps showing the
-// previous data while the next loads, so toggles never blank the table.
+// The table comes in pages: a small first one, so the first rows show at once, then pages of about
+// CELLS_PER_PAGE cells, so that no response takes long to parse (a 500 × 240 table is 27 MB of JSON, whose
+// parse in one piece would block the page for several hundred milliseconds). Tables up to AUTO_LOAD_CELLS
+// cells are loaded whole, then sorted and filtered on the client, so a new sort or the "only significant"
+// toggle costs no request; larger ones send both to the server, which sorts and filters before paging, and
+// load further pages as the reader scrolls. Every query keeps showing the previous data while the next loads,
+// so toggles never blank the table.
 
 import {
   type InfiniteData,
@@ -22,8 +25,30 @@ export function useResultsApi(): ApiClient {
   return api;
 }
 
-/** Rows per request: the server's most, so tables of up to 500 test cases arrive in one response. */
-export const PAGE_SIZE = 500;
+/** Rows of the first request. */
+export const FIRST_PAGE = 50;
+/** Cells per later request (about 2.5 MB of JSON, some 50 ms to parse). */
+export const CELLS_PER_PAGE = 12_000;
+/** The server's most rows per request. */
+export const MAX_PAGE = 500;
+/** Tables up to this many cells (and rows) are loaded whole and sorted on the client. */
+export const AUTO_LOAD_CELLS = 250_000;
+export const AUTO_LOAD_ROWS = 2_000;
+
+/** Rows per request after the first, for a table of `columns` columns. */
+export function pageLimit(columns: number): number {
+  return Math.max(25, Math.min(MAX_PAGE, Math.floor(CELLS_PER_PAGE / Math.max(1, columns))));
+}
+
+/** Whether a table is loaded page by page as the reader scrolls, with sorting and filtering on the server. */
+export function needsServerOrder(total: number, columns: number): boolean {
+  return total > AUTO_LOAD_ROWS || total * Math.max(1, columns) > AUTO_LOAD_CELLS;
+}
+
+interface PageParam {
+  offset: number;
+  limit: number;
+}
 
 /** What decides the table's numbers (everything but sorting, filtering and paging). */
 export interface TableParams {
@@ -80,17 +105,17 @@ export function fetchTablePage(
   params: TableParams,
   order: ServerOrder | null,
   offset: number,
-  limit = PAGE_SIZE,
+  limit: number,
 ): Promise<ResultsTable> {
   return unwrap(client.GET("/api/v1/app/results", { params: { query: tableQuery(params, order, offset, limit) } }));
 }
 
 /** Every row of the table in the server's order (pages fetched one after another), for exports. */
 export async function fetchAllRows(client: ApiClient, params: TableParams, order: ServerOrder | null): Promise<ResultsTable> {
-  const first = await fetchTablePage(client, params, order, 0);
+  const first = await fetchTablePage(client, params, order, 0, FIRST_PAGE);
   const rows = [...first.rows];
   while (rows.length < first.total) {
-    const page = await fetchTablePage(client, params, order, rows.length);
+    const page = await fetchTablePage(client, params, order, rows.length, pageLimit(first.columns.length));
     if (page.rows.length === 0) break;
     rows.push(...page.rows);
   }
@@ -108,11 +133,11 @@ export function useResultsOptions(suiteId: number | null) {
 
 const tableKey = (params: TableParams, order: ServerOrder | null) => ["results", "table", params, order] as const;
 
-/** Whether the table is larger than one page (known once its first unsorted page has come). */
+/** Whether the table is too large to load whole (known once its first unsorted page has come). */
 export function isPaged(queryClient: QueryClient, params: TableParams): boolean {
-  const data = queryClient.getQueryData<InfiniteData<ResultsTable, number>>(tableKey(params, null));
+  const data = queryClient.getQueryData<InfiniteData<ResultsTable, PageParam>>(tableKey(params, null));
   const first = data?.pages[0];
-  return first !== undefined && first.total > first.rows.length;
+  return first !== undefined && needsServerOrder(first.total, first.columns.length);
 }
 
 /**
@@ -126,11 +151,16 @@ export function useResultsTable(params: TableParams | null, order: ServerOrder) 
   const sent = paged && (order.sort !== null || order.onlySignificant) ? order : null;
   const query = useInfiniteQuery({
     queryKey: params ? tableKey(params, sent) : ["results", "table", null],
-    queryFn: ({ pageParam }) => fetchTablePage(client, params as TableParams, sent, pageParam),
-    initialPageParam: 0,
-    getNextPageParam: (last) => (last.offset + last.rows.length < last.total && last.rows.length > 0 ? last.offset + last.rows.length : undefined),
+    queryFn: ({ pageParam }) => fetchTablePage(client, params as TableParams, sent, pageParam.offset, pageParam.limit),
+    initialPageParam: { offset: 0, limit: FIRST_PAGE } as PageParam,
+    getNextPageParam: (last): PageParam | undefined =>
+      last.offset + last.rows.length < last.total && last.rows.length > 0
+        ? { offset: last.offset + last.rows.length, limit: pageLimit(last.columns.length) }
+        : undefined,
     enabled: params !== null,
     placeholderData: keepPreviousData,
+    // Comparing a new page of 100,000 cells with the old one, field by field, costs more than it saves.
+    structuralSharing: false,
   });
   return { ...query, serverOrdered: sent !== null, paged };
 }
