@@ -1,13 +1,13 @@
 // The line under a paged list: how many rows are loaded of how many match.
-import { formatCount } from "../format";
+import { formatCount, plural } from "../format";
 
 export function ListCount({ loaded, total, noun }: { loaded: number; total: number | undefined; noun: string }) {
   if (total === undefined) return null;
   return (
     <p className="muted" aria-live="polite">
       {loaded < total
-        ? `${formatCount(loaded)} of ${formatCount(total)} ${noun} loaded; scroll for more`
-        : `${formatCount(total)} ${noun}`}
+        ? `${formatCount(loaded)} of ${plural(total, noun)} loaded; scroll for more`
+        : plural(total, noun)}
     </p>
   );
 }

@@ -79,7 +79,7 @@ export function ModelsPage() {
               if (query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
             }}
           />
-          <ListCount loaded={rows.length} total={query.data?.pages[0]?.total} noun="models" />
+          <ListCount loaded={rows.length} total={query.data?.pages[0]?.total} noun="model" />
         </>
       )}
     </>

@@ -87,7 +87,7 @@ export function RunsPage() {
               if (query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
             }}
           />
-          <ListCount loaded={rows.length} total={query.data?.pages[0]?.total} noun="runs" />
+          <ListCount loaded={rows.length} total={query.data?.pages[0]?.total} noun="run" />
         </>
       )}
     </>

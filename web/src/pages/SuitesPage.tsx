@@ -92,7 +92,7 @@ export function SuitesPage() {
               if (query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
             }}
           />
-          <ListCount loaded={rows.length} total={total} noun="test suites" />
+          <ListCount loaded={rows.length} total={total} noun="test suite" />
         </>
       )}
     </>
