@@ -65,7 +65,7 @@ export interface ResultsGridProps {
 }
 
 export const LABEL_WIDTH = 264;
-export const CELL_WIDTH = 118;
+export const CELL_WIDTH = 128;
 const ROW_HEIGHT = 44;
 const DETAIL_ESTIMATE = 360;
 /** Heights of the configuration, metric and model header rows. */

@@ -340,9 +340,11 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
           <>
             <div className="rp-summary" aria-live="polite">
               <span>
-                {state.onlySignificant && !serverOrdered
-                  ? `${plural(shownCount, "test case")} with a significant change, of ${loadedRows.length}`
-                  : plural(shownCount, "test case")}{" "}
+                {!serverOrdered && loadedRows.length < total
+                  ? `${loadedRows.length} of ${plural(total, "test case")} loaded`
+                  : state.onlySignificant && !serverOrdered
+                    ? `${plural(shownCount, "test case")} with a significant change, of ${loadedRows.length}`
+                    : plural(shownCount, "test case")}{" "}
                 ·{" "}
                 {regressions.length > 0 ? (
                   <span className="rp-regressions">
@@ -378,7 +380,7 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
             ) : null}
             <section aria-label="Test cases" className="rp-cases">
               <h2>Test cases</h2>
-              <div className={stale ? "rp-stale" : undefined}>
+              <div aria-busy={stale}>
                 <ResultsGrid
                   caption={`Results of ${suite.name} version ${suite.version} by test case`}
                   rowHeader="Test case"
