@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.routing import APIRoute
 from tests.server.support import LiveServer, TestClient
-from tests.service.results_world import DATABASES, WORKFLOW, World, world_on
+from tests.service.results_world import DATABASES, WORKFLOW, World, build_world, world_on
 
 from assay._wire import decode, encode
 from assay.client.http import HttpTransport
@@ -22,6 +22,12 @@ from assay.service import Service
 from assay.service.views import CellStats, ResultsRow, TestCaseRef
 
 API = "/api/v1"
+
+
+@pytest.fixture(params=DATABASES)
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """Both databases here, unlike the other server tests: the results page reads through its own queries."""
+    return str(request.param)
 
 
 @pytest.fixture(scope="module", params=DATABASES)
@@ -189,3 +195,20 @@ def test_a_row_starting_with_an_empty_cell_keeps_its_nan_on_the_wire():
     )
     [empty, cell] = decode(encode(row))["cells"]
     assert empty is None and math.isnan(cell["value"]) and cell["delta"] == math.inf
+
+
+def test_a_test_run_through_the_http_transport_registers_its_metrics_classes(database_url, tmp_path):
+    service = Service.from_url(database_url)
+    try:
+        _, secret = service.create_token("http world")
+        with LiveServer(create_app(service, Settings())) as server:
+            world = build_world(database_url, str(tmp_path / "home"), host=server.url, token=secret)
+        [workflow] = service.list_workflows()
+        registered = {entry["name"] for entry in workflow.schema_["types"].values()}
+        assert {"SampleScore", "CaseScore", "ClassScore", "SuiteScore"} <= registered
+        table = service.read_results_table(world.suite_id, model_ids=[world.models["base"], world.models["better"]])
+        directions = {m.key: (m.higher_is_better, m.direction_source, m.sample_field) for m in table.metrics}
+        assert directions["mean_error"] == (False, "declared", "error")
+        assert directions["accuracy"] == (True, "name", "correct")
+    finally:
+        service.close()

@@ -206,15 +206,21 @@ def _photo(index: int) -> Photo:
     return Photo(locator=f"s3://world/{index}.png")
 
 
-def build_world(database_url: str, home: str) -> World:
-    """Store the world in the database at ``database_url`` through the workflow API and the service."""
+def build_world(database_url: str, home: str, host: str | None = None, token: str | None = None) -> World:
+    """Store the world in the database at ``database_url`` through the workflow API and the service.
+
+    With ``host`` (and ``token``) the workflow API talks to that server, which must serve the same database.
+    """
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ASSAY_HOME", home)
         patch.setenv("ASSAY_DATABASE_URL", database_url)
         patch.setenv("ASSAY_PROGRESS", "0")
         patch.delenv("ASSAY_HOST", raising=False)
         reset_client()
-        assay.initialize()
+        if host is None:
+            assay.initialize()
+        else:
+            assay.initialize(token, host=host)
         try:
             _, TestCase, TestSuite, Model = define_workflow(WORKFLOW, Photo, Label, Guess)
             samples = {i: (_photo(i), truth(i)) for i in range(HARD + EASY)}

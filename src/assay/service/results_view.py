@@ -1027,7 +1027,7 @@ def _suite_part(
         delta = None
         if column.model_id != selection.baseline_id and base_value is not None:
             delta = value - base_value
-        cells.append(CellStats(value=value, delta=delta))
+        cells.append(_cell_record([value, None, delta, None, None, None, None, None, None]))
     return [_column(info) for info in infos], columns, cells
 
 
@@ -1218,7 +1218,7 @@ def build_nested(
             delta = None
             if column.model_id != selection.baseline_id and value is not None and base_value is not None:
                 delta = value - base_value
-            cells.append(CellStats(value=value, delta=delta))
+            cells.append(_cell_record([value, None, delta, None, None, None, None, None, None]))
         rows.append(NestedRow(label=name, cells=cells))
     return NestedResults(
         test_case=test_case, field=field_name, metrics=[_column(info) for info in infos], columns=columns, rows=rows
