@@ -1251,7 +1251,7 @@ class ResultsCache:
         size: How many tables to keep.
     """
 
-    def __init__(self, size: int = 32) -> None:
+    def __init__(self, size: int = 16) -> None:
         self._size = size
         self._entries: OrderedDict[Hashable, FullTable] = OrderedDict()
         self._suites: OrderedDict[int, SuiteInfo] = OrderedDict()
@@ -1268,10 +1268,14 @@ class ResultsCache:
             return found
 
     def remember_case_data(self, configuration_id: int, stamp: str, data: CaseData) -> None:
-        """Keep a configuration's data, dropping the least recently used beyond 32 times the size."""
+        """Keep a configuration's data, dropping the least recently used beyond 4 times the size.
+
+        A configuration of a large run holds its per-sample columns and every test case's metrics (nested
+        tables included), tens of megabytes on the stress set: enough are kept for a few tables.
+        """
         with self._lock:
             self._data[(configuration_id, stamp)] = data
-            while len(self._data) > 32 * self._size:
+            while len(self._data) > 4 * self._size:
                 self._data.popitem(last=False)
 
     def members(self, test_suite_id: int) -> dict[int, list[int]] | None:
