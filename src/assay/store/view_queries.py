@@ -416,8 +416,25 @@ class ViewQueries:
         )
         if not case_versions:
             return 0
-        # Walked from the model's inferences (one per sample, so no DISTINCT), each looked up among the
-        # membership rows of its sample: cheaper than joining every membership row of a large suite.
+        if self.session.get_bind().dialect.name == "postgresql":
+            # PostgreSQL underestimates the membership rows and would look each one up in the inference index;
+            # hashing the model's inferences once and joining is several times faster at 10^5 samples.
+            inferred = (
+                select(_inference.c.test_sample_id)
+                .where(_inference.c.model_id == model_id)
+                .cte("inferred")
+                .prefix_with("MATERIALIZED")
+            )
+            joined = (
+                select(func.count(func.distinct(_member.c.test_sample_id)))
+                .select_from(_tcv)
+                .join(_member, _member.c.test_case_id == _tcv.c.test_case_id)
+                .join(inferred, inferred.c.test_sample_id == _member.c.test_sample_id)
+                .where(_tcv.c.id.in_(case_versions), _row_in(_member, _tcv.c.version))
+            )
+            return int(self.session.scalar(joined) or 0)
+        # SQLite: walked from the model's inferences (one per sample, so no DISTINCT), each looked up among
+        # the membership rows of its sample, which beats joining every membership row of a large suite.
         member = (
             exists()
             .where(
