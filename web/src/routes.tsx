@@ -1,6 +1,6 @@
 // The app's routes. Every page keeps its state in the URL's search params. Later parts of the app (the
 // samples gallery, the Studio) add a route here and an entry in layout/nav.ts.
-import { type ComponentType, lazy, Suspense } from "react";
+import { lazy, Suspense } from "react";
 import type { RouteObject } from "react-router";
 
 import { Loading } from "./components/States";
@@ -15,16 +15,8 @@ import { SuiteDiffPage } from "./pages/SuiteDiffPage";
 import { SuitePage } from "./pages/SuitePage";
 import { SuitesPage } from "./pages/SuitesPage";
 
-// The results page is its own chunk (it brings the plots). It is found by file name, so the shell builds
-// whether or not that page is part of the tree.
-const resultsModules = import.meta.glob<{ default: ComponentType }>("./results/ResultsPage.tsx");
-const loadResults = resultsModules["./results/ResultsPage.tsx"];
-
-function ResultsUnavailable() {
-  return <p role="alert">The results page is not part of this build.</p>;
-}
-
-const ResultsPage = loadResults ? lazy(loadResults) : ResultsUnavailable;
+// The results page is a chunk of its own, fetched when first opened, so the other pages load without it.
+const ResultsPage = lazy(() => import("./results/ResultsPage"));
 
 function ResultsRoute() {
   return (
