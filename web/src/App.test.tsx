@@ -133,6 +133,33 @@ describe("the shell", () => {
     await waitFor(() => expect(router.state.location.pathname).toBe("/runs"));
   });
 
+  it("shows the server's message when what a page shows does not exist", async () => {
+    mockApi({
+      "GET /api/v1/session": () => json(session),
+      "GET /api/v1/app/models/99": () => error(404, "not_found", "no model with id 99"),
+    });
+    renderApp("/models/99");
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Not found");
+    expect(alert).toHaveTextContent("no model with id 99");
+    expect(within(alert).queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
+  });
+
+  it("shows the sign-in page when a session expires on any page, keeping its URL", async () => {
+    let expired = false;
+    mockApi({
+      "GET /api/v1/session": () => (expired ? unauthenticated() : json(session)),
+      "GET /api/v1/app/models": () =>
+        expired ? unauthenticated() : json({ items: [], total: 0, offset: 0, limit: 200 }),
+    });
+    const { router, queryClient } = renderApp("/models?search=x");
+    expect(await screen.findByRole("heading", { name: "Models" })).toBeInTheDocument();
+    expired = true;
+    await queryClient.refetchQueries();
+    expect(await screen.findByRole("heading", { name: "Sign in to Assay" })).toBeInTheDocument();
+    expect(router.state.location.pathname + router.state.location.search).toBe("/models?search=x");
+  });
+
   it("shows a page that does not exist as such", async () => {
     mockApi({ "GET /api/v1/session": () => json(session) });
     renderApp("/nowhere");
