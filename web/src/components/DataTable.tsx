@@ -15,6 +15,7 @@ import {
   type SortingState,
   type Table,
   useReactTable,
+  type VisibilityState,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type CSSProperties, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
@@ -227,6 +228,8 @@ export interface DataTableProps<T> extends Omit<VirtualTableProps<T>, "table"> {
   onSortingChange?: (sorting: SortingState) => void;
   /** The server sorts: the table only shows the sort state. */
   manualSorting?: boolean;
+  /** Columns to leave out, by id: `{ model: false }`. */
+  columnVisibility?: VisibilityState;
 }
 
 /** A table over data and column definitions, sortable client-side unless `manualSorting`. */
@@ -237,6 +240,7 @@ export function DataTable<T>({
   sorting,
   onSortingChange,
   manualSorting = false,
+  columnVisibility,
   ...props
 }: DataTableProps<T>) {
   const [localSorting, setLocalSorting] = useState<SortingState>([]);
@@ -251,7 +255,7 @@ export function DataTable<T>({
     data,
     columns,
     getRowId,
-    state: { sorting: controlled ? sorting : localSorting },
+    state: { sorting: controlled ? sorting : localSorting, ...(columnVisibility ? { columnVisibility } : {}) },
     onSortingChange: handleSorting,
     manualSorting,
     enableSortingRemoval: true,

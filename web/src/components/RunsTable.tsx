@@ -78,8 +78,11 @@ export function RunsTable({
   onSortingChange,
   onEndReached,
   maxHeight,
+  hideModel = false,
 }: {
   runs: RunSummary[];
+  /** On a model's own page the model column says nothing. */
+  hideModel?: boolean;
   caption: string;
   sorting?: SortingState;
   onSortingChange?: (sorting: SortingState) => void;
@@ -96,6 +99,7 @@ export function RunsTable({
       onSortingChange={onSortingChange}
       onEndReached={onEndReached}
       maxHeight={maxHeight}
+      columnVisibility={hideModel ? { model: false } : undefined}
       rowProps={(row) => ({ "data-status": row.original.status })}
       empty="No test runs."
     />

@@ -105,7 +105,7 @@ function ModelView({ detail }: { detail: ModelDetail }) {
           </Link>
         ) : null}
       </h2>
-      <RunsTable runs={detail.runs} caption={`Runs of ${model.name}`} maxHeight="50vh" />
+      <RunsTable runs={detail.runs} caption={`Runs of ${model.name}`} maxHeight="50vh" hideModel />
     </>
   );
 }
