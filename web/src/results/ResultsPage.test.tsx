@@ -214,6 +214,16 @@ describe("the results page", () => {
     press("k");
     await waitFor(() => expect(document.activeElement).toBe(first));
     expect(screen.getByText(/^Regression 1 of 3: complete: mean_nme model C/)).toBeInTheDocument();
+
+    await userEvent.click(screen.getByText("List the significant regressions"));
+    const list = screen.getByRole("list");
+    expect(within(list).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
+      "complete mean_nme (t-0.05), model C: ▲ +0.010, q = 0.040",
+      "pose: profile mean_nme (t-0.05), model B: ▲ +0.023, q = 0.003",
+      "pose: profile accuracy (t-0.05), model B: ▼ −0.10, q = 0.001",
+    ]);
+    await userEvent.click(within(list).getAllByRole("button", { name: "pose: profile" })[1]);
+    await waitFor(() => expect(document.activeElement?.getAttribute("aria-label")).toMatch(/^accuracy model B 0\.700, ▼ −0\.10/));
   });
 
   it("expands a row into its nested table", async () => {

@@ -7,9 +7,9 @@ import "./results.css";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 
-import { plural } from "../format";
+import { formatDelta, formatPValue, plural } from "../format";
 import { useShortcut } from "../shortcuts";
-import { type GridColumn, deltaState, gridColumns, resolveCell, rowIsSignificant } from "./cells";
+import { type GridColumn, arrowOf, configurationName, deltaState, gridColumns, resolveCell, rowIsSignificant } from "./cells";
 import type { DescribeContext } from "./describe";
 import { cellLabel } from "./describe";
 import { setDirection, toggleFlip } from "./direction";
@@ -164,6 +164,62 @@ function regressionsOf(rows: readonly GridRow[], columns: readonly GridColumn[])
     }
   }
   return out;
+}
+
+/** How to read the cells, next to the table. */
+function Legend() {
+  return (
+    <p className="rp-legend">
+      <span className="rp-key s-better">▼ −0.02</span> significantly better
+      <span className="rp-key s-worse">▲ +0.14</span> significantly worse
+      <span className="rp-key s-insufficient">▲ +0.01</span> insufficient evidence
+      <span className="muted">
+        Arrows show which way the value moved against the baseline, colours whether that is better for the metric
+        (its direction is in the column header); hover a cell for its interval and p- and q-values.
+      </span>
+    </p>
+  );
+}
+
+/** The first regressions as a list: each entry moves the focus to its cell, as j/k do. */
+function RegressionList({
+  regressions,
+  rows,
+  columns,
+  onPick,
+}: {
+  regressions: readonly GridFocus[];
+  rows: readonly GridRow[];
+  columns: readonly GridColumn[];
+  onPick: (index: number) => void;
+}) {
+  const shown = 20;
+  const rowByKey = useMemo(() => new Map(rows.map((r) => [r.key, r])), [rows]);
+  const columnById = useMemo(() => new Map(columns.map((c) => [c.id, c])), [columns]);
+  if (regressions.length === 0) return null;
+  return (
+    <details className="rp-regression-list">
+      <summary>List the significant regressions</summary>
+      <ol>
+        {regressions.slice(0, shown).map((focus, index) => {
+          const row = rowByKey.get(focus.rowKey);
+          const column = columnById.get(focus.columnId);
+          if (!row || !column) return null;
+          const view = resolveCell(row.cells, column);
+          return (
+            <li key={`${focus.rowKey}\u241f${focus.columnId}`}>
+              <button type="button" className="rp-link" onClick={() => onPick(index)}>
+                {row.label}
+              </button>{" "}
+              {column.metric.label} ({configurationName(column.configuration)}), {column.model.name}: {arrowOf(view.delta)}{" "}
+              {formatDelta(view.delta)}, q = {formatPValue(view.qValue)}
+            </li>
+          );
+        })}
+      </ol>
+      {regressions.length > shown ? <p className="muted">…and {regressions.length - shown} more: press j / k to step through them all.</p> : null}
+    </details>
+  );
 }
 
 function ResultsView({ state, update }: { state: ResultsUrlState; update: Update }) {
@@ -358,6 +414,8 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
               </span>
               {stale ? <span className="rp-updating">updating…</span> : null}
             </div>
+            <Legend />
+            <RegressionList regressions={regressions} rows={gridRows} columns={columns} onPick={setFocusAt} />
             <ExportBar load={loadExport} fileBase={`${slug(suite.name)}-v${suite.version}-results`} />
             <p className="visually-hidden" aria-live="polite">
               {focusText}
