@@ -12,6 +12,7 @@ import {
   getSortedRowModel,
   type OnChangeFn,
   type Row,
+  type RowData,
   type SortingState,
   type Table,
   useReactTable,
@@ -21,16 +22,15 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { type CSSProperties, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 
 declare module "@tanstack/react-table" {
-  // biome-ignore lint: the type parameters are TanStack's.
-  interface ColumnMeta<TData, TValue> {
+  // Augments TanStack's own interface, so its type parameters must stay as declared there.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData extends RowData, TValue> {
     /** Right-aligned tabular figures. */
     numeric?: boolean;
     /** Class names for the column's cells and header. */
     className?: string;
     /** The header cell's title (a tooltip: the full metric name, its direction, ...). */
     headerTitle?: string;
-    /** Phantom use of the type parameters, which TanStack declares. */
-    _types?: [TData, TValue];
   }
 }
 
@@ -221,6 +221,9 @@ export function VirtualTable<T>({
 
 export interface DataTableProps<T> extends Omit<VirtualTableProps<T>, "table"> {
   data: T[];
+  // Columns of one table hold values of different types; TanStack's column helpers type each column by its
+  // value, and a list of them only fits a ColumnDef<T, any>[].
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   columns: ColumnDef<T, any>[];
   getRowId?: (row: T, index: number) => string;
   /** Controlled sorting (kept in the URL by the page); uncontrolled when omitted. */
