@@ -9,6 +9,7 @@ import { useSearchParams } from "react-router";
 
 import { formatDelta, formatPValue, plural } from "../format";
 import { useShortcut } from "../shortcuts";
+import { useTitle } from "../useTitle";
 import { type GridColumn, arrowOf, configurationName, deltaState, gridColumns, resolveCell, rowIsSignificant } from "./cells";
 import type { DescribeContext } from "./describe";
 import { cellLabel } from "./describe";
@@ -44,6 +45,7 @@ function saveText(text: string, fileName: string, type: string): void {
 function SuitePicker({ update }: { update: Update }) {
   const [search, setSearch] = useState("");
   const suites = useSuiteChoices(search);
+  useTitle("Results");
   return (
     <div className="results-page">
       <h1>Results</h1>
@@ -246,7 +248,17 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [selection?.suiteId, modelKey, selection?.baselineId, selection?.evaluator, configurationKey, state.commonSamples, state.alpha],
   );
-  const order = useMemo<ServerOrder>(() => ({ sort: state.sort, onlySignificant: state.onlySignificant }), [state.sort, state.onlySignificant]);
+  // A sort left in the URL from another selection (a model since removed, say) names no column: it is ignored
+  // rather than sent, which the server would refuse.
+  const sortable =
+    state.sort !== null &&
+    selection !== null &&
+    selection.models.some((m) => m.id === state.sort?.modelId) &&
+    selection.configurations.includes(state.sort.configuration);
+  const order = useMemo<ServerOrder>(
+    () => ({ sort: sortable ? state.sort : null, onlySignificant: state.onlySignificant }),
+    [sortable, state.sort, state.onlySignificant],
+  );
   const tableQuery = useResultsTable(params, order);
   const pages = tableQuery.data?.pages;
   const table = pages?.[0];
@@ -359,6 +371,9 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
     const source = complete ? { ...table, rows: shownRows } : await fetchAllRows(client, params, order);
     return { table: source, rows: source.rows, overrides: state.directions };
   }, [table, params, paged, hasNextPage, shownRows, client, order, state.directions]);
+
+  const suiteName = options.data?.test_suite;
+  useTitle(suiteName ? `Results: ${suiteName.name} v${suiteName.version}` : "Results");
 
   if (options.isPending) return <p className="state">Loading the suite's runs…</p>;
   if (options.isError) return <p className="state error">The suite's runs could not be loaded: {options.error.message}</p>;
