@@ -60,7 +60,13 @@ export function PlotsPanel({ params, testCaseId, testCaseName, models, baselineI
   }, [testCaseId]);
 
   return (
-    <aside className="rp-panel" aria-labelledby="rp-panel-title">
+    <aside
+      className="rp-panel"
+      aria-labelledby="rp-panel-title"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") onClose();
+      }}
+    >
       <div className="rp-panel-head">
         <h2 id="rp-panel-title" ref={heading} tabIndex={-1}>
           Plots: {plots.data?.test_case.name ?? testCaseName}
