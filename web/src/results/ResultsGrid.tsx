@@ -69,7 +69,7 @@ export const CELL_WIDTH = 128;
 const ROW_HEIGHT = 44;
 const DETAIL_ESTIMATE = 360;
 /** Heights of the configuration, metric and model header rows. */
-const HEADER_ROWS = [28, 50, 52] as const;
+const HEADER_ROWS = [28, 50, 66] as const;
 const HEADER_HEIGHT = HEADER_ROWS[0] + HEADER_ROWS[1] + HEADER_ROWS[2];
 
 interface Meta {
