@@ -219,3 +219,19 @@ def generate(
         test(model, suite, SyntheticEvaluator(n_classes))
         model_ids.append(model._id)  # noqa: SLF001 - the benchmark drives the API by id
     return Generated(suite_name=suite.name, suite_id=suite._id, model_ids=model_ids, n_test_cases=n_test_cases)  # noqa: SLF001
+
+
+def reload(prefix: str) -> Generated:
+    """What :func:`generate` stored earlier under ``prefix`` (for a benchmark run on a kept store)."""
+    _, _, TestSuite, Model = define_workflow(f"{prefix} benchmark", Sample, Truth, Prediction)
+    suite = TestSuite.load(f"{prefix} suite")
+    models = sorted(
+        (m for m in Model.load_all() if m.name.startswith(f"{prefix} model ")),
+        key=lambda m: m.name,
+    )
+    return Generated(
+        suite_name=suite.name,
+        suite_id=suite._id,  # noqa: SLF001
+        model_ids=[m._id for m in models],  # noqa: SLF001
+        n_test_cases=len(suite.test_cases),
+    )
