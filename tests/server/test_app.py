@@ -54,8 +54,13 @@ def test_health_needs_no_token(client: TestClient) -> None:
     assert response.json()["status"] == "ok"
 
 
-def test_index_says_the_api_is_up_and_links_the_docs(client: TestClient) -> None:
-    response = client.get("/")
+def test_without_the_web_app_the_index_says_the_api_is_up_and_links_the_docs(
+    service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An installation without the built app (a checkout before `npm run build`) still answers at its root.
+    monkeypatch.setattr(server_app, "_STATIC", tmp_path)
+    with TestClient(create_app(service)) as client:
+        response = client.get("/")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert 'href="/docs"' in response.text
