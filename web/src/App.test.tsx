@@ -41,7 +41,7 @@ describe("signing in", () => {
   it("redeems the one-time code of the server's URL once, then drops it from the URL", async () => {
     const codes: string[] = [];
     let signedIn = false;
-    mockApi({
+    const { requests } = mockApi({
       "POST /api/v1/session/one-time": async (request) => {
         codes.push(((await request.json()) as { code: string }).code);
         signedIn = true;
@@ -54,6 +54,8 @@ describe("signing in", () => {
     expect(await screen.findByRole("heading", { name: "Keypoint Detection" })).toBeInTheDocument();
     expect(codes).toEqual(["one-time-abc"]);
     expect(router.state.location.search).toBe("?workflow=x");
+    // Nothing was asked before the code was redeemed: it would have been refused.
+    expect(requests[0].method).toBe("POST");
   });
 
   it("says so when the one-time code was already used, and offers the token form", async () => {
@@ -111,7 +113,7 @@ describe("the shell", () => {
       "GET /api/v1/app/overview": () => json(overview),
     });
     renderApp("/");
-    const nav = screen.getByRole("navigation", { name: "Main" });
+    const nav = await screen.findByRole("navigation", { name: "Main" });
     const links = within(nav).getAllByRole("link");
     expect(links.map((link) => link.textContent)).toEqual(["Home", "Test suites", "Models", "Runs"]);
     expect(within(nav).getByRole("link", { name: "Home" })).toHaveAttribute("aria-current", "page");

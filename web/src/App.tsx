@@ -3,7 +3,7 @@ import { useState } from "react";
 import { createBrowserRouter, RouterProvider } from "react-router";
 
 import { isUnauthenticated } from "./api/errors";
-import { routes } from "./routes";
+import { createRoutes } from "./routes";
 
 /** The app's query client: a 401 is never retried (the sign-in page takes over), other errors once. */
 export function createQueryClient(): QueryClient {
@@ -21,7 +21,7 @@ export function createQueryClient(): QueryClient {
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
-  const [router] = useState(() => createBrowserRouter(routes));
+  const [router] = useState(() => createBrowserRouter(createRoutes(queryClient)));
   return (
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />

@@ -1,47 +1,115 @@
 // The app's routes. Every page keeps its state in the URL's search params. Later parts of the app (the
 // samples gallery, the Studio) add a route here and an entry in layout/nav.ts.
-import { lazy, Suspense } from "react";
-import type { RouteObject } from "react-router";
+//
+// Each route's loader starts the page's query from the URL before the page renders, without waiting for
+// it, so fetching overlaps rendering; the page's hook then finds the request in flight (same query key).
+import type { QueryClient } from "@tanstack/react-query";
+import type { LoaderFunctionArgs, RouteObject } from "react-router";
 
+import { type RunFilters, viewQueries } from "./api/views";
 import { Loading } from "./components/States";
 import { Layout, type RouteHandle } from "./layout/Layout";
+import { CODE_PARAM } from "./layout/SignInCodeGate";
 import { HomePage } from "./pages/HomePage";
 import { ModelPage } from "./pages/ModelPage";
 import { ModelsPage } from "./pages/ModelsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
-import { RunsPage } from "./pages/RunsPage";
+import { RunsPage, runFiltersOf } from "./pages/RunsPage";
 import { SignInRoute } from "./pages/SignInPage";
 import { SuiteDiffPage } from "./pages/SuiteDiffPage";
 import { SuitePage } from "./pages/SuitePage";
 import { SuitesPage } from "./pages/SuitesPage";
-
-// The results page is a chunk of its own, fetched when first opened, so the other pages load without it.
-const ResultsPage = lazy(() => import("./results/ResultsPage"));
-
-function ResultsRoute() {
-  return (
-    <Suspense fallback={<Loading label="Loading the results page…" />}>
-      <ResultsPage />
-    </Suspense>
-  );
-}
+import { urlOptionalInt, urlOptionalString, urlString } from "./useUrlState";
 
 const wide: RouteHandle = { wide: true };
 
-export const routes: RouteObject[] = [
-  {
-    element: <Layout />,
-    children: [
-      { path: "/", element: <HomePage /> },
-      { path: "/sign-in", element: <SignInRoute /> },
-      { path: "/test-suites", element: <SuitesPage /> },
-      { path: "/test-suites/:name/diff", element: <SuiteDiffPage /> },
-      { path: "/test-suites/:name", element: <SuitePage /> },
-      { path: "/results", element: <ResultsRoute />, handle: wide },
-      { path: "/models", element: <ModelsPage /> },
-      { path: "/models/:id", element: <ModelPage /> },
-      { path: "/runs", element: <RunsPage /> },
-      { path: "*", element: <NotFoundPage /> },
-    ],
-  },
-];
+export function createRoutes(queryClient: QueryClient): RouteObject[] {
+  /** A loader that starts `start`'s queries, unless a sign-in code is to be redeemed first. */
+  const prefetch =
+    (start: (search: URLSearchParams, params: LoaderFunctionArgs["params"]) => void) =>
+    ({ request, params }: LoaderFunctionArgs) => {
+      const search = new URL(request.url).searchParams;
+      // Requests sent before the code is redeemed would be refused, and their 401s would race the sign-in.
+      if (!search.has(CODE_PARAM)) start(search, params);
+      return null;
+    };
+  const text = (search: URLSearchParams, key: string) => urlString("").parse(search.getAll(key));
+  const optional = (search: URLSearchParams, key: string) => urlOptionalString.parse(search.getAll(key));
+
+  return [
+    {
+      element: <Layout />,
+      HydrateFallback: () => <Loading />,
+      loader: prefetch(() => void queryClient.prefetchQuery(viewQueries.session())),
+      children: [
+        {
+          path: "/",
+          element: <HomePage />,
+          loader: prefetch(() => void queryClient.prefetchQuery(viewQueries.overview())),
+        },
+        { path: "/sign-in", element: <SignInRoute /> },
+        {
+          path: "/test-suites",
+          element: <SuitesPage />,
+          loader: prefetch(
+            (search) =>
+              void queryClient.prefetchInfiniteQuery(viewQueries.suites(text(search, "search"), optional(search, "workflow"))),
+          ),
+        },
+        {
+          path: "/test-suites/:name/diff",
+          element: <SuiteDiffPage />,
+          loader: prefetch((search, params) => {
+            const name = params.name ?? "";
+            void queryClient.prefetchQuery(viewQueries.suite(name, null));
+            const base = urlOptionalInt.parse(search.getAll("base"));
+            const head = urlOptionalInt.parse(search.getAll("head"));
+            if (base !== null && head !== null) void queryClient.prefetchQuery(viewQueries.diff(name, base, head));
+          }),
+        },
+        {
+          path: "/test-suites/:name",
+          element: <SuitePage />,
+          loader: prefetch(
+            (search, params) =>
+              void queryClient.prefetchQuery(
+                viewQueries.suite(params.name ?? "", urlOptionalInt.parse(search.getAll("version"))),
+              ),
+          ),
+        },
+        {
+          path: "/results",
+          handle: wide,
+          // The results page is a chunk of its own (with its plots' code); the router fetches it while it
+          // runs the loaders, not after the first render.
+          lazy: async () => ({ Component: (await import("./results/ResultsPage")).default }),
+        },
+        {
+          path: "/models",
+          element: <ModelsPage />,
+          loader: prefetch(
+            (search) =>
+              void queryClient.prefetchInfiniteQuery(viewQueries.models(text(search, "search"), optional(search, "workflow"))),
+          ),
+        },
+        {
+          path: "/models/:id",
+          element: <ModelPage />,
+          loader: prefetch((_search, params) => {
+            const id = Number(params.id);
+            if (Number.isInteger(id)) void queryClient.prefetchQuery(viewQueries.model(id));
+          }),
+        },
+        {
+          path: "/runs",
+          element: <RunsPage />,
+          loader: prefetch((search) => {
+            const filters: RunFilters = runFiltersOf(search);
+            void queryClient.prefetchInfiniteQuery(viewQueries.runs(filters));
+          }),
+        },
+        { path: "*", element: <NotFoundPage /> },
+      ],
+    },
+  ];
+}

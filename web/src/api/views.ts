@@ -2,8 +2,10 @@
 // Response types are the generated schema's components (the records of assay.service.views).
 import {
   type InfiniteData,
+  infiniteQueryOptions,
   keepPreviousData,
   type QueryClient,
+  queryOptions,
   useInfiniteQuery,
   useMutation,
   useQuery,
@@ -54,23 +56,6 @@ export const queryKeys = {
   runs: (filters: RunFilters) => ["runs", filters] as const,
 };
 
-export function useSession() {
-  return useQuery({
-    queryKey: queryKeys.session,
-    queryFn: () => unwrap<SessionInfo>(api.GET("/api/v1/session")),
-    staleTime: 5 * 60_000,
-  });
-}
-
-export function useOverview() {
-  return useQuery({
-    queryKey: queryKeys.overview,
-    queryFn: () => unwrap<Overview>(api.GET("/api/v1/app/overview")),
-    refetchInterval: (query) =>
-      query.state.data?.workflows.some((workflow) => anyRunning(workflow.latest_runs)) ? RUNNING_POLL_MS : false,
-  });
-}
-
 interface Page<T> {
   items: T[];
   total: number;
@@ -89,75 +74,9 @@ export function loadedRows<T>(data: InfiniteData<Page<T>> | undefined): T[] {
   return data ? data.pages.flatMap((page) => page.items) : [];
 }
 
-export function useSuiteSummaries(search: string, workflow: string | null = null) {
-  return useInfiniteQuery({
-    queryKey: queryKeys.suites(search, workflow),
-    queryFn: ({ pageParam }) =>
-      unwrap<PagedSuites>(
-        api.GET("/api/v1/app/test-suites", {
-          params: {
-            query: { search: search || undefined, workflow: workflow ?? undefined, offset: pageParam, limit: LIST_PAGE },
-          },
-        }),
-      ),
-    initialPageParam: 0,
-    getNextPageParam: nextOffset,
-    placeholderData: keepPreviousData,
-  });
-}
-
-export function useSuiteDetail(name: string, version: number | null) {
-  return useQuery({
-    queryKey: queryKeys.suite(name, version),
-    queryFn: () =>
-      unwrap<SuiteDetail>(
-        api.GET("/api/v1/app/test-suites/{name}", {
-          params: { path: { name }, query: version === null ? {} : { version } },
-        }),
-      ),
-  });
-}
-
-export function useSuiteDiff(name: string, base: number | null, head: number | null) {
-  return useQuery({
-    queryKey: queryKeys.diff(name, base ?? -1, head ?? -1),
-    queryFn: () =>
-      unwrap<SuiteDiff>(
-        api.GET("/api/v1/app/test-suites/{name}/diff", {
-          params: { path: { name }, query: { base: base ?? 0, head: head ?? 0 } },
-        }),
-      ),
-    enabled: base !== null && head !== null,
-    // A diff of two versions never changes.
-    staleTime: Number.POSITIVE_INFINITY,
-  });
-}
-
-export function useModelSummaries(search: string, workflow: string | null = null) {
-  return useInfiniteQuery({
-    queryKey: queryKeys.models(search, workflow),
-    queryFn: ({ pageParam }) =>
-      unwrap<PagedModels>(
-        api.GET("/api/v1/app/models", {
-          params: {
-            query: { search: search || undefined, workflow: workflow ?? undefined, offset: pageParam, limit: LIST_PAGE },
-          },
-        }),
-      ),
-    initialPageParam: 0,
-    getNextPageParam: nextOffset,
-    placeholderData: keepPreviousData,
-  });
-}
-
-export function useModelDetail(id: number) {
-  return useQuery({
-    queryKey: queryKeys.model(id),
-    queryFn: () =>
-      unwrap<ModelDetail>(api.GET("/api/v1/app/models/{model_id}", { params: { path: { model_id: id } } })),
-    enabled: Number.isInteger(id),
-    refetchInterval: (query) => (anyRunning(query.state.data?.runs) ? RUNNING_POLL_MS : false),
-  });
+/** Whether any run of a list is still going: the list then refreshes itself. */
+export function anyRunning(runs: readonly RunSummary[] | undefined): boolean {
+  return runs?.some((run) => run.status === "running") ?? false;
 }
 
 export interface RunFilters {
@@ -167,41 +86,132 @@ export interface RunFilters {
   status?: RunSummary["status"] | null;
 }
 
-/** Whether any run of a list is still going: the list then refreshes itself. */
-export function anyRunning(runs: readonly RunSummary[] | undefined): boolean {
-  return runs?.some((run) => run.status === "running") ?? false;
-}
+// Each view's query is defined once: the page's hook uses it, and the route's loader starts it before the
+// page renders (routes.tsx), so the request and the rendering overlap.
+export const viewQueries = {
+  session: () =>
+    queryOptions({
+      queryKey: queryKeys.session,
+      queryFn: () => unwrap<SessionInfo>(api.GET("/api/v1/session")),
+      staleTime: 5 * 60_000,
+    }),
 
-export function useRunSummaries(filters: RunFilters, poll = true) {
-  return useInfiniteQuery({
-    queryKey: queryKeys.runs(filters),
-    queryFn: ({ pageParam }) =>
-      unwrap<PagedRuns>(
-        api.GET("/api/v1/app/test-runs", {
-          params: {
-            query: {
-              workflow: filters.workflow ?? undefined,
-              model_id: filters.model_id ?? undefined,
-              test_suite_name: filters.test_suite_name ?? undefined,
-              status: filters.status ?? undefined,
-              offset: pageParam,
-              limit: LIST_PAGE,
+  overview: () =>
+    queryOptions({
+      queryKey: queryKeys.overview,
+      queryFn: () => unwrap<Overview>(api.GET("/api/v1/app/overview")),
+      refetchInterval: (query) =>
+        query.state.data?.workflows.some((workflow) => anyRunning(workflow.latest_runs)) ? RUNNING_POLL_MS : false,
+    }),
+
+  suites: (search: string, workflow: string | null) =>
+    infiniteQueryOptions({
+      queryKey: queryKeys.suites(search, workflow),
+      queryFn: ({ pageParam }) =>
+        unwrap<PagedSuites>(
+          api.GET("/api/v1/app/test-suites", {
+            params: {
+              query: { search: search || undefined, workflow: workflow ?? undefined, offset: pageParam, limit: LIST_PAGE },
             },
-          },
-        }),
-      ),
-    initialPageParam: 0,
-    getNextPageParam: nextOffset,
-    placeholderData: keepPreviousData,
-    // A `test()` in progress shows up live: while any loaded run is running, the list refreshes every two
-    // seconds, and otherwise now and then so that a run started since shows up.
-    refetchInterval: (query) => {
-      if (!poll) return false;
-      return anyRunning(loadedRows(query.state.data)) ? RUNNING_POLL_MS : IDLE_POLL_MS;
-    },
-    refetchOnWindowFocus: true,
-  });
-}
+          }),
+        ),
+      initialPageParam: 0,
+      getNextPageParam: nextOffset,
+      placeholderData: keepPreviousData,
+    }),
+
+  suite: (name: string, version: number | null) =>
+    queryOptions({
+      queryKey: queryKeys.suite(name, version),
+      queryFn: () =>
+        unwrap<SuiteDetail>(
+          api.GET("/api/v1/app/test-suites/{name}", {
+            params: { path: { name }, query: version === null ? {} : { version } },
+          }),
+        ),
+    }),
+
+  diff: (name: string, base: number | null, head: number | null) =>
+    queryOptions({
+      queryKey: queryKeys.diff(name, base ?? -1, head ?? -1),
+      queryFn: () =>
+        unwrap<SuiteDiff>(
+          api.GET("/api/v1/app/test-suites/{name}/diff", {
+            params: { path: { name }, query: { base: base ?? 0, head: head ?? 0 } },
+          }),
+        ),
+      enabled: base !== null && head !== null,
+      // A diff of two versions never changes.
+      staleTime: Number.POSITIVE_INFINITY,
+    }),
+
+  models: (search: string, workflow: string | null) =>
+    infiniteQueryOptions({
+      queryKey: queryKeys.models(search, workflow),
+      queryFn: ({ pageParam }) =>
+        unwrap<PagedModels>(
+          api.GET("/api/v1/app/models", {
+            params: {
+              query: { search: search || undefined, workflow: workflow ?? undefined, offset: pageParam, limit: LIST_PAGE },
+            },
+          }),
+        ),
+      initialPageParam: 0,
+      getNextPageParam: nextOffset,
+      placeholderData: keepPreviousData,
+    }),
+
+  model: (id: number) =>
+    queryOptions({
+      queryKey: queryKeys.model(id),
+      queryFn: () =>
+        unwrap<ModelDetail>(api.GET("/api/v1/app/models/{model_id}", { params: { path: { model_id: id } } })),
+      enabled: Number.isInteger(id),
+      refetchInterval: (query) => (anyRunning(query.state.data?.runs) ? RUNNING_POLL_MS : false),
+    }),
+
+  runs: (filters: RunFilters, poll = true) =>
+    infiniteQueryOptions({
+      queryKey: queryKeys.runs(filters),
+      queryFn: ({ pageParam }) =>
+        unwrap<PagedRuns>(
+          api.GET("/api/v1/app/test-runs", {
+            params: {
+              query: {
+                workflow: filters.workflow ?? undefined,
+                model_id: filters.model_id ?? undefined,
+                test_suite_name: filters.test_suite_name ?? undefined,
+                status: filters.status ?? undefined,
+                offset: pageParam,
+                limit: LIST_PAGE,
+              },
+            },
+          }),
+        ),
+      initialPageParam: 0,
+      getNextPageParam: nextOffset,
+      placeholderData: keepPreviousData,
+      // A `test()` in progress shows up live: while any loaded run is running, the list refreshes every two
+      // seconds, and otherwise now and then so that a run started since shows up.
+      refetchInterval: (query) => {
+        if (!poll) return false;
+        return anyRunning(loadedRows(query.state.data)) ? RUNNING_POLL_MS : IDLE_POLL_MS;
+      },
+      refetchOnWindowFocus: true,
+    }),
+};
+
+export const useSession = () => useQuery(viewQueries.session());
+export const useOverview = () => useQuery(viewQueries.overview());
+export const useSuiteSummaries = (search: string, workflow: string | null = null) =>
+  useInfiniteQuery(viewQueries.suites(search, workflow));
+export const useSuiteDetail = (name: string, version: number | null) => useQuery(viewQueries.suite(name, version));
+export const useSuiteDiff = (name: string, base: number | null, head: number | null) =>
+  useQuery(viewQueries.diff(name, base, head));
+export const useModelSummaries = (search: string, workflow: string | null = null) =>
+  useInfiniteQuery(viewQueries.models(search, workflow));
+export const useModelDetail = (id: number) => useQuery(viewQueries.model(id));
+export const useRunSummaries = (filters: RunFilters, poll = true) => useInfiniteQuery(viewQueries.runs(filters, poll));
 
 async function afterSignIn(queryClient: QueryClient, session: SessionInfo): Promise<void> {
   authStore.signedIn();

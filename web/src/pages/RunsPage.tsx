@@ -1,8 +1,9 @@
 // Test runs, newest first, filterable by status, model, suite and workflow (all in the URL). While any run
 // is running the list refreshes every two seconds, so a `test()` in progress shows its progress live.
 import { useId } from "react";
+import { useSearchParams } from "react-router";
 
-import { loadedRows, RUNNING_POLL_MS, type RunSummary, useRunSummaries } from "../api/views";
+import { loadedRows, type RunFilters, RUNNING_POLL_MS, type RunSummary, useRunSummaries } from "../api/views";
 import { ListCount } from "../components/ListFooter";
 import { RunsTable } from "../components/RunsTable";
 import { ErrorState, Loading } from "../components/States";
@@ -10,6 +11,20 @@ import { urlOptionalInt, urlOptionalString, urlSorting, useUrlState, useUrlUpdat
 import { useTitle } from "../useTitle";
 
 const STATUSES: RunSummary["status"][] = ["running", "completed", "crashed"];
+
+function validStatus(status: string | null): RunSummary["status"] | null {
+  return STATUSES.find((name) => name === status) ?? null;
+}
+
+/** The runs a URL asks for (also what the route's loader fetches ahead). */
+export function runFiltersOf(search: URLSearchParams): RunFilters {
+  return {
+    status: validStatus(urlOptionalString.parse(search.getAll("status"))),
+    model_id: urlOptionalInt.parse(search.getAll("model")),
+    test_suite_name: urlOptionalString.parse(search.getAll("suite")),
+    workflow: urlOptionalString.parse(search.getAll("workflow")),
+  };
+}
 
 export function RunsPage() {
   useTitle("Runs");
@@ -20,13 +35,8 @@ export function RunsPage() {
   const [workflow] = useUrlState("workflow", urlOptionalString);
   const [sorting, setSorting] = useUrlState("sort", urlSorting);
   const update = useUrlUpdate();
-  const validStatus = STATUSES.find((name) => name === status) ?? null;
-  const query = useRunSummaries({
-    status: validStatus,
-    model_id: model,
-    test_suite_name: suite,
-    workflow,
-  });
+  const [search] = useSearchParams();
+  const query = useRunSummaries(runFiltersOf(search));
   const rows = loadedRows(query.data);
   const running = rows.filter((run) => run.status === "running").length;
   const filtered = model !== null || suite !== null || workflow !== null;
@@ -46,7 +56,7 @@ export function RunsPage() {
           <label htmlFor={statusId}>Status</label>{" "}
           <select
             id={statusId}
-            value={validStatus ?? ""}
+            value={validStatus(status) ?? ""}
             onChange={(event) => setStatus(event.target.value || null, { replace: true })}
           >
             <option value="">any</option>

@@ -69,7 +69,11 @@ describe("test suites", () => {
     expect(header).toHaveAttribute("aria-sort", "none");
     await userEvent.click(within(header).getByRole("button"));
     await waitFor(() => expect(router.state.location.search).toMatch(/sort=-?n_samples/));
-    expect(within(table).getByRole("columnheader", { name: /Samples/ })).not.toHaveAttribute("aria-sort", "none");
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole("table", { name: "Test suites" })).getByRole("columnheader", { name: /Samples/ }),
+      ).not.toHaveAttribute("aria-sort", "none"),
+    );
   });
 });
 
@@ -167,6 +171,20 @@ describe("a test suite", () => {
     expect([queryOf(asked).get("base"), queryOf(asked).get("head")]).toEqual(["0", "1"]);
     expect(screen.getByRole("combobox", { name: "Base" })).toHaveValue("0");
     expect(screen.getByRole("combobox", { name: "Head" })).toHaveValue("1");
+  });
+});
+
+describe("route loaders", () => {
+  it("start a page's request once, and the page uses it", async () => {
+    const { requests } = mockApi({
+      "GET /api/v1/session": () => json(session),
+      "GET /api/v1/app/models/1": () => json(model),
+    });
+    renderApp("/models/1");
+    expect(await screen.findByRole("heading", { name: "mean-shape-regressor", level: 1 })).toBeInTheDocument();
+    const paths = requests.map((request) => new URL(request.url).pathname);
+    expect(paths.filter((path) => path === "/api/v1/app/models/1")).toHaveLength(1);
+    expect(paths.filter((path) => path === "/api/v1/session")).toHaveLength(1);
   });
 });
 

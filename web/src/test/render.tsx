@@ -7,7 +7,7 @@ import { vi } from "vitest";
 
 import { createQueryClient } from "../App";
 import { authStore } from "../api/auth";
-import { routes } from "../routes";
+import { createRoutes } from "../routes";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -41,7 +41,7 @@ export function renderApp(url: string) {
   authStore.reset();
   const queryClient = createQueryClient();
   queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
-  const router = createMemoryRouter(routes, { initialEntries: [url] });
+  const router = createMemoryRouter(createRoutes(queryClient), { initialEntries: [url] });
   const result = render(
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />
