@@ -48,7 +48,7 @@ function NestedTable({ field, ...props }: NestedTablesProps & { field: string })
           rows={rows}
           context={props.context}
           colors={props.colors}
-          height={rows.length <= 8 ? "fit" : 340}
+          maxHeight={360}
           onFlip={props.onFlip}
           onSetDirection={props.onSetDirection}
         />

@@ -56,7 +56,8 @@ export function PlotsPanel({ params, testCaseId, testCaseName, models, baselineI
   );
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    heading.current?.focus();
+    // Opened from a row's button, the focus follows to the panel; opened by a URL, the page keeps it.
+    if (document.activeElement && document.activeElement !== document.body) heading.current?.focus();
   }, [testCaseId]);
 
   return (

@@ -44,8 +44,8 @@ export interface ResultsGridProps {
   rows: readonly GridRow[];
   context: DescribeContext;
   colors: ReadonlyMap<number, string>;
-  /** The grid's height: a fixed number of pixels, or "fit" for as many rows as there are (small tables). */
-  height: number | "fit";
+  /** The most the grid may take (a CSS length): it is as tall as its rows, up to this, then scrolls. */
+  maxHeight: number | string;
   sort?: SortSpec | null;
   onSort?: (column: GridColumn, by: SortBy) => void;
   onFlip?: (metric: MetricColumn) => void;
@@ -71,6 +71,7 @@ const DETAIL_ESTIMATE = 360;
 /** Heights of the configuration, metric and model header rows. */
 const HEADER_ROWS = [28, 50, 66] as const;
 const HEADER_HEIGHT = HEADER_ROWS[0] + HEADER_ROWS[1] + HEADER_ROWS[2];
+const SCROLLBAR_ROOM = 18;
 
 interface Meta {
   column: GridColumn;
@@ -277,7 +278,7 @@ const Cell = memo(function Cell({
 
 /** The grid. */
 export function ResultsGrid(props: ResultsGridProps) {
-  const { columns, rows, context, colors, height, sort, focus } = props;
+  const { columns, rows, context, colors, maxHeight, sort, focus } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const defs = useMemo(() => columnDefs(columns), [columns]);
   const table = useReactTable({
@@ -356,7 +357,8 @@ export function ResultsGrid(props: ResultsGridProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focus]);
 
-  const style = height === "fit" ? { maxHeight: HEADER_HEIGHT + items.length * ROW_HEIGHT + 24 } : { height };
+  // As tall as the rows (with room for a horizontal scrollbar), up to maxHeight.
+  const style = { height: rowVirtualizer.getTotalSize() + SCROLLBAR_ROOM, maxHeight };
 
   return (
     <div

@@ -445,7 +445,7 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
                   rows={suiteRows}
                   context={context}
                   colors={colors}
-                  height="fit"
+                  maxHeight={320}
                   onFlip={onFlip}
                   onSetDirection={onSetDirection}
                 />
@@ -461,7 +461,7 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
                   rows={gridRows}
                   context={context}
                   colors={colors}
-                  height={Math.min(720, 130 + Math.max(gridRows.length, 3) * 44 + 400 * state.open.length)}
+                  maxHeight="max(420px, calc(100vh - 120px))"
                   sort={state.sort}
                   onSort={onSort}
                   onFlip={onFlip}

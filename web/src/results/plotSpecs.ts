@@ -126,8 +126,9 @@ function base(title: string, ctx: Context): VegaLiteSpec {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
     width: "container",
-    height: 240,
-    autosize: { type: "fit", contains: "padding" },
+    height: 220,
+    // Only the width follows the panel: fitting the height too squeezed titles and legends out of view.
+    autosize: { type: "fit-x", contains: "padding" },
     config: themeConfig(ctx.theme),
   };
 }
