@@ -30,7 +30,8 @@ export function usePlotTheme(): PlotTheme {
       text: read("--fg", LIGHT_PLOT_THEME.text),
       mutedText: read("--muted", LIGHT_PLOT_THEME.mutedText),
       grid: read("--border", LIGHT_PLOT_THEME.grid),
-      background: "transparent",
+      // Solid, not transparent: a PNG saved from a dark page must stay readable on a white one.
+      background: read("--bg", LIGHT_PLOT_THEME.background),
       font: read("--font", LIGHT_PLOT_THEME.font),
     };
     // The variables change with the colour scheme; `dark` is what invalidates them.
