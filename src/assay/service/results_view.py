@@ -28,6 +28,7 @@ table again costs no statistics.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -480,6 +481,11 @@ class _Block:
     def n(self) -> int:
         return int(self.sample_ids.shape[0])
 
+    @functools.cached_property
+    def means(self) -> list[float]:
+        # Every column's mean at once: the per-sample basis of each metric is checked against all of them.
+        return [float(value) for value in self.values.mean(axis=0)] if self.n else []
+
     def restricted(self, keep: IntArray) -> _Block:
         at = np.searchsorted(self.sample_ids, keep)
         return _Block(keep, self.values[at], self.fields)
@@ -491,7 +497,7 @@ class _Block:
         column = self.fields.get(name)
         if column is None or self.n == 0:
             return None
-        return float(self.values[:, column].mean())
+        return self.means[column]
 
 
 def _block_of(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> _Block:
@@ -820,11 +826,11 @@ def build_table(
                 if not metrics:
                     continue
                 catalog.add_dict(metrics, types.key_of(metrics))
+                fields = nested_by_case.setdefault(case.id, [])
                 for name, value in metrics.items():
-                    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-                        fields = nested_by_case.setdefault(case.id, [])
-                        if name not in fields:
-                            fields.append(name)
+                    # A nested field holds a list of metrics dicts of one class: its first item tells.
+                    if name not in fields and isinstance(value, list) and value and isinstance(value[0], dict):
+                        fields.append(name)
                 block = case_data.block(case.id, data.members)
                 if block is not None:
                     instances.append((metrics, block))
