@@ -3,8 +3,8 @@
 // table of thousands of rows keeps a few dozen in the DOM. The header sticks to the top of the scroll area
 // and header groups (metric groups, models) become column groups with colSpan.
 //
-// `VirtualTable` renders a table instance its caller built (the results page builds its own, with grouping
-// and expansion); `DataTable` builds one from data and columns for the simple cases.
+// `VirtualTable` renders a table instance its caller built (for options of its own: expansion, grouping,
+// pinning); `DataTable` builds one from data and columns for the simple cases.
 import {
   type ColumnDef,
   flexRender,
@@ -51,8 +51,6 @@ export interface VirtualTableProps<T> {
   rowProps?: (row: Row<T>) => React.HTMLAttributes<HTMLTableRowElement> & Record<`data-${string}`, string>;
   /** Called when the last rows come into view (to fetch the next page). */
   onEndReached?: () => void;
-  /** Scrolls this row into view when it changes (keyboard navigation). */
-  scrollToRowId?: string | null;
   overscan?: number;
   className?: string;
 }
@@ -77,7 +75,6 @@ export function VirtualTable<T>({
   renderExpanded,
   rowProps,
   onEndReached,
-  scrollToRowId,
   overscan = 12,
   className,
 }: VirtualTableProps<T>) {
@@ -117,12 +114,6 @@ export function VirtualTable<T>({
   useEffect(() => {
     if (entries.length > 0 && lastIndex >= entries.length - 1 - overscan) endReached.current?.();
   }, [lastIndex, entries.length, overscan]);
-
-  useEffect(() => {
-    if (scrollToRowId === null || scrollToRowId === undefined) return;
-    const index = entries.findIndex((entry) => entry.kind === "row" && entry.row.id === scrollToRowId);
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: "auto" });
-  }, [scrollToRowId, entries, virtualizer]);
 
   const paddingTop = items.length ? items[0].start - virtualizer.options.scrollMargin : 0;
   const paddingBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
