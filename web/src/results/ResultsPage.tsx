@@ -269,7 +269,7 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
     return (pages ?? []).flatMap((p) => p.rows).filter((row) => !seen.has(row.test_case.id) && seen.add(row.test_case.id));
   }, [pages]);
 
-  // Below one server page's worth of rows, load every page, then sort and filter here.
+  // A table small enough to hold (see queries.ts) is loaded page after page, then sorted and filtered here.
   const { hasNextPage, isFetchingNextPage, fetchNextPage, serverOrdered, paged } = tableQuery;
   useEffect(() => {
     if (!paged && hasNextPage && !isFetchingNextPage) void fetchNextPage();
