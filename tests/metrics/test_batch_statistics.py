@@ -6,8 +6,14 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from assay.metrics import MetricsInputError, paired_bootstrap_ci, paired_permutation_test, statistics
-from assay.metrics.statistics import paired_tests, unpaired_tests
+from assay.metrics import (
+    MetricsInputError,
+    paired_bootstrap_ci,
+    paired_permutation_test,
+    paired_tests,
+    statistics,
+    unpaired_tests,
+)
 
 
 @pytest.mark.parametrize("n", [5, 40, 300])

@@ -12,7 +12,7 @@ Modules:
     slices: per-slice aggregation (classification counts, sums and means of per-sample values).
     keypoints: normalised mean error, failure rate, cumulative error curve and AUC.
     regression: MAE, MSE, RMSE, R², Pearson and Spearman correlations.
-    statistics: bootstrap intervals, paired permutation test, Benjamini–Hochberg.
+    statistics: bootstrap intervals, paired permutation test, Benjamini–Hochberg, batches of tests.
     text: WER/CER, BLEU and ROUGE through jiwer, sacrebleu and rouge-score (the ``text`` extra).
 
 The names Kolena users know (``precision``, ``recall``, ``f1_score``, ``accuracy``, ``specificity``,
@@ -72,15 +72,19 @@ from assay.metrics.regression import (
 )
 from assay.metrics.slices import classification_counts_by_slice, mean_by_slice, sum_by_slice
 from assay.metrics.statistics import (
+    BatchTestResult,
     ConfidenceInterval,
     PermutationTestResult,
     benjamini_hochberg,
     bootstrap_ci,
     paired_bootstrap_ci,
     paired_permutation_test,
+    paired_tests,
+    unpaired_tests,
 )
 
 __all__ = [
+    "BatchTestResult",
     "COCO_STAT_NAMES",
     "ClassCounts",
     "ClassificationScores",
@@ -124,6 +128,7 @@ __all__ = [
     "normalized_mean_error",
     "paired_bootstrap_ci",
     "paired_permutation_test",
+    "paired_tests",
     "pearson_correlation",
     "polygon_iou_matrix",
     "precision",
@@ -139,4 +144,5 @@ __all__ = [
     "specificity",
     "sum_by_slice",
     "top_k_accuracy",
+    "unpaired_tests",
 ]
