@@ -44,6 +44,7 @@ export function SignInPage() {
           type="password"
           autoComplete="off"
           spellCheck={false}
+          autoFocus
           value={token}
           onChange={(event) => setToken(event.target.value)}
           required
