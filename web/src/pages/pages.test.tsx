@@ -61,6 +61,16 @@ describe("test suites", () => {
     expect(await screen.findByText("No test suite matches “nothing”.")).toBeInTheDocument();
   });
 
+  it("focuses the search box on /", async () => {
+    mockApi({ "GET /api/v1/session": () => json(session), "GET /api/v1/app/test-suites": () => json(suites) });
+    renderApp("/test-suites");
+    await screen.findByRole("table", { name: "Test suites" });
+    await userEvent.keyboard("/");
+    const box = screen.getByRole("searchbox", { name: "Search test suites" });
+    expect(box).toHaveFocus();
+    expect(box).toHaveValue("");
+  });
+
   it("keeps the sort in the URL", async () => {
     mockApi({ "GET /api/v1/session": () => json(session), "GET /api/v1/app/test-suites": () => json(suites) });
     const { router } = renderApp("/test-suites");
