@@ -107,6 +107,12 @@ export function ResultsControls({ options, selection, state, colors, update }: R
                   <input type="checkbox" checked={on} disabled={on && chosen.size === 1} onChange={() => toggleModel(id)} />
                   <span className="rg-swatch" style={{ background: on ? colors.get(id) : "transparent" }} aria-hidden="true" />
                   {run.model.name}
+                  {run.completed.length < run.configurations.length ? (
+                    <span className="muted" title="The run is still storing results; the table shows what it has so far">
+                      {" "}
+                      (running: {run.completed.length} of {run.configurations.length} configurations done)
+                    </span>
+                  ) : null}
                 </label>
                 <label className="rp-radio">
                   <input

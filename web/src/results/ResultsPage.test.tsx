@@ -302,6 +302,18 @@ describe("the results page", () => {
     expect(screen.getByRole("checkbox", { name: "Show only significant changes" })).toBeChecked();
   });
 
+  it("says which runs are still storing results", async () => {
+    const running = { ...OPTIONS, runs: OPTIONS.runs.map((run) => (run.model.id === 2 && run.evaluator ? { ...run, completed: ["t-0.05"] } : run)) };
+    mockApi({
+      "GET /api/v1/app/results/options": () => json(running),
+      "GET /api/v1/app/results": () => json(fixtureTable()),
+      "GET /api/v1/app/test-suites/faces": () => json({ versions: [] }),
+    });
+    renderPage("/results?suite=7");
+    await grid();
+    expect(screen.getByRole("checkbox", { name: "model B (running: 1 of 2 configurations done)" })).toBeChecked();
+  });
+
   it("offers the suites when the URL names none", async () => {
     serve();
     const { router } = renderPage("/results");
