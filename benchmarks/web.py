@@ -262,6 +262,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--home", type=Path, default=None, help="store to generate into (and reuse)")
+    parser.add_argument("--api-only", action="store_true", help="time the results API only, not the browser")
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="assay-web-bench-"))
     home.mkdir(parents=True, exist_ok=True)
@@ -269,7 +270,8 @@ def main() -> None:
     server = Server(home)
     try:
         lines = api_figures(server, main_set, args.runs)
-        lines += browser_figures(server, main_set, stress_set, args.runs)
+        if not args.api_only:
+            lines += browser_figures(server, main_set, stress_set, args.runs)
     finally:
         server.close()
     print()
