@@ -259,7 +259,8 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
     () => ({ sort: sortable ? state.sort : null, onlySignificant: state.onlySignificant }),
     [sortable, state.sort, state.onlySignificant],
   );
-  const tableQuery = useResultsTable(params, order);
+  const live = selection?.runs.some((run) => selection.models.some((m) => m.id === run.model.id) && run.completed.length < run.configurations.length) ?? false;
+  const tableQuery = useResultsTable(params, order, live);
   const pages = tableQuery.data?.pages;
   const table = pages?.[0];
   const loadedRows = useMemo(() => {

@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
 
-import { AUTO_LOAD_CELLS, AUTO_LOAD_ROWS, CELLS_PER_PAGE, MAX_PAGE, needsServerOrder, pageLimit } from "./queries";
+import { OPTIONS } from "./fixture";
+import { AUTO_LOAD_CELLS, AUTO_LOAD_ROWS, CELLS_PER_PAGE, MAX_PAGE, hasRunningRuns, needsServerOrder, pageLimit } from "./queries";
 import { shortName } from "./ResultsPage";
 
 describe("paging", () => {
@@ -16,6 +17,14 @@ describe("paging", () => {
     expect(needsServerOrder(500, 240)).toBe(false); // the stress set: 120,000 cells
     expect(needsServerOrder(AUTO_LOAD_ROWS + 1, 1)).toBe(true);
     expect(needsServerOrder(1000, Math.ceil(AUTO_LOAD_CELLS / 1000) + 1)).toBe(true);
+  });
+});
+
+describe("hasRunningRuns", () => {
+  it("is true while a run has configurations to complete", () => {
+    expect(hasRunningRuns(OPTIONS)).toBe(false);
+    expect(hasRunningRuns({ ...OPTIONS, runs: [{ ...OPTIONS.runs[0], completed: [] }] })).toBe(true);
+    expect(hasRunningRuns(undefined)).toBe(false);
   });
 });
 

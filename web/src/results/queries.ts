@@ -122,12 +122,21 @@ export async function fetchAllRows(client: ApiClient, params: TableParams, order
   return { ...first, rows, offset: 0, limit: rows.length };
 }
 
+/** How often the page asks again while a compared run is still storing results. */
+export const LIVE_INTERVAL_MS = 5_000;
+
+/** Whether any run of the options is still storing results (then the page keeps asking). */
+export function hasRunningRuns(options: ResultsOptions | undefined): boolean {
+  return options?.runs.some((run) => run.completed.length < run.configurations.length) ?? false;
+}
+
 export function useResultsOptions(suiteId: number | null) {
   const client = useResultsApi();
   return useQuery({
     queryKey: ["results", "options", suiteId],
     queryFn: () => fetchOptions(client, suiteId as number),
     enabled: suiteId !== null,
+    refetchInterval: (query) => (hasRunningRuns(query.state.data) ? LIVE_INTERVAL_MS : false),
   });
 }
 
@@ -144,7 +153,7 @@ export function isPaged(queryClient: QueryClient, params: TableParams): boolean 
  * The table's pages. `order` is sent to the server only when the table is larger than one page; the
  * caller sorts and filters itself otherwise (`serverOrdered` says which happened).
  */
-export function useResultsTable(params: TableParams | null, order: ServerOrder) {
+export function useResultsTable(params: TableParams | null, order: ServerOrder, live = false) {
   const client = useResultsApi();
   const queryClient = useQueryClient();
   const paged = params !== null && isPaged(queryClient, params);
@@ -161,6 +170,8 @@ export function useResultsTable(params: TableParams | null, order: ServerOrder) 
     placeholderData: keepPreviousData,
     // Comparing a new page of 100,000 cells with the old one, field by field, costs more than it saves.
     structuralSharing: false,
+    // While a run stores results the table grows; the server answers an unchanged page with a 304.
+    refetchInterval: live ? LIVE_INTERVAL_MS : false,
   });
   return { ...query, serverOrdered: sent !== null, paged };
 }
