@@ -30,6 +30,7 @@ import numpy.typing as npt
 from assay.metrics._errors import MetricsInputError
 
 __all__ = [
+    "PairedDraws",
     "BatchTestResult",
     "ConfidenceInterval",
     "PermutationTestResult",
@@ -420,7 +421,9 @@ def _bootstrap_means(
 def _interval(
     estimates: npt.NDArray[np.float64], confidence: float
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    low, high = np.quantile(estimates, [(1 - confidence) / 2, (1 + confidence) / 2], axis=0)
+    # Each test's resamples made contiguous first: the same quantiles, in half the time of a strided partition.
+    rows = np.ascontiguousarray(estimates.T)
+    low, high = np.quantile(rows, [(1 - confidence) / 2, (1 + confidence) / 2], axis=1)
     return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
 
 
@@ -482,32 +485,116 @@ def paired_tests(
     """
     _check(confidence, n_resamples)
     d = _columns(diffs, "diffs")
-    n, t = d.shape
-    keep = _finite_columns(d)
-    exact = n < 63 and 2**n <= n_resamples
-    nan = np.full(t, np.nan)
-    if not keep.any():
-        return BatchTestResult(nan, nan.copy(), nan.copy(), nan.copy(), confidence, exact)
-    d = d[:, keep]
-    estimate = d.mean(axis=0)
-    boot = _bootstrap_means(d, n_resamples, np.random.default_rng(seed))
-    low, high = _interval(boot, confidence)
-    total = 2**n if exact else n_resamples
-    rng = np.random.default_rng(seed)
-    null = np.empty((total, d.shape[1]))
-    block = max(1, _BLOCK_ELEMENTS // n)
-    for start in range(0, total, block):
-        count = min(block, total - start)
-        if exact:
-            codes = np.arange(start, start + count, dtype=np.int64)[:, None]
-            swaps = ((codes >> np.arange(n - 1, -1, -1, dtype=np.int64)) & 1).astype(bool)
-        else:
-            swaps = rng.random((count, n)) < 0.5
-        null[start : start + count] = np.where(swaps, -1.0, 1.0) @ d / n
-    p = _two_sided(null, estimate, np.abs(d).mean(axis=0), 0 if exact else 1)
-    return BatchTestResult(
-        _scatter(keep, estimate), _scatter(keep, low), _scatter(keep, high), _scatter(keep, p), confidence, exact
-    )
+    return PairedDraws.draw(d.shape[0], n_resamples=n_resamples, seed=seed).test(d, confidence=confidence)
+
+
+@dataclass(frozen=True, eq=False)
+class PairedDraws:
+    """The resamples of :func:`paired_tests` for ``n`` samples and a seed, drawn once and reusable.
+
+    The draws depend only on the number of samples, ``n_resamples`` and the seed, never on the values tested,
+    so a caller testing many sets of differences on the same samples with the same seed (another baseline
+    model, say) can draw once and test each set with :meth:`test`, which gives exactly what
+    :func:`paired_tests` gives. Counts and signs are kept as small integers and booleans (a fraction of the
+    float matrices they stand for) and widened at use.
+
+    Attributes:
+        n: Samples per column of the differences tested.
+        counts: ``(n_resamples, n)`` how often each sample is drawn in each bootstrap resample.
+        flips: ``(P, n)`` whether each sample's difference changes sign in each null pattern.
+        exact: Whether ``flips`` enumerates all ``2**n`` patterns (then ``P = 2**n``).
+    """
+
+    n: int
+    counts: npt.NDArray[np.integer[Any]]
+    flips: npt.NDArray[np.bool_]
+    exact: bool
+
+    @classmethod
+    def draw(cls, n: int, *, n_resamples: int = 1000, seed: int | np.random.SeedSequence = 0) -> PairedDraws:
+        """Draw the resamples :func:`paired_tests` draws for ``n`` samples.
+
+        Raises:
+            MetricsInputError: ``n`` below 1 or ``n_resamples`` below 1.
+        """
+        if n < 1:
+            raise MetricsInputError("diffs must hold at least one sample (one row per sample)")
+        _check(0.5, n_resamples)
+        exact = n < 63 and 2**n <= n_resamples
+        # Counts never exceed n: the narrowest unsigned type that holds n.
+        counts = np.empty((n_resamples, n), dtype=np.min_scalar_type(n))
+        rng = np.random.default_rng(seed)
+        block = max(1, _BLOCK_ELEMENTS // n)
+        for start in range(0, n_resamples, block):
+            size = min(block, n_resamples - start)
+            # Indices drawn exactly as bootstrap_ci draws them, so one seed gives the same resamples.
+            indices = rng.integers(0, n, size=(size, n))
+            flat = (indices + (np.arange(size) * n)[:, None]).ravel()
+            counts[start : start + size] = np.bincount(flat, minlength=size * n).reshape(size, n)
+        total = 2**n if exact else n_resamples
+        flips = np.empty((total, n), dtype=bool)
+        rng = np.random.default_rng(seed)
+        for start in range(0, total, block):
+            count = min(block, total - start)
+            if exact:
+                codes = np.arange(start, start + count, dtype=np.int64)[:, None]
+                flips[start : start + count] = ((codes >> np.arange(n - 1, -1, -1, dtype=np.int64)) & 1).astype(bool)
+            else:
+                flips[start : start + count] = rng.random((count, n)) < 0.5
+        return cls(n, counts, flips, exact)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the draws."""
+        return int(self.counts.nbytes + self.flips.nbytes)
+
+    def test(self, diffs: npt.ArrayLike, *, confidence: float = 0.95, intervals: bool = True) -> BatchTestResult:
+        """:func:`paired_tests` of ``diffs`` (``(n, T)``) with these draws.
+
+        Args:
+            diffs: ``(n, T)`` per-sample differences (``(n,)`` for one test).
+            confidence: Confidence level of the intervals, in (0, 1).
+            intervals: Whether to compute the bootstrap intervals (``False``: NaN bounds, for a caller that
+                needs the p-values of many tests but the intervals of few).
+
+        Raises:
+            MetricsInputError: ``diffs`` does not have ``n`` rows, or an invalid confidence.
+        """
+        _check(confidence, self.counts.shape[0])
+        d = _columns(diffs, "diffs")
+        n, t = d.shape
+        if n != self.n:
+            raise MetricsInputError(f"diffs has {n} samples but the draws were made for {self.n}")
+        keep = _finite_columns(d)
+        nan = np.full(t, np.nan)
+        if not keep.any():
+            return BatchTestResult(nan, nan.copy(), nan.copy(), nan.copy(), confidence, self.exact)
+        d = d[:, keep]
+        estimate = d.mean(axis=0)
+        low = high = np.full(d.shape[1], np.nan)
+        if intervals:
+            low, high = _interval(self._product(self.counts, d, counts=True), confidence)
+        null = self._product(self.flips, d, counts=False)
+        p = _two_sided(null, estimate, np.abs(d).mean(axis=0), 0 if self.exact else 1)
+        return BatchTestResult(
+            _scatter(keep, estimate),
+            _scatter(keep, low),
+            _scatter(keep, high),
+            _scatter(keep, p),
+            confidence,
+            self.exact,
+        )
+
+    def _product(self, draws: npt.NDArray[Any], d: npt.NDArray[np.float64], *, counts: bool) -> npt.NDArray[np.float64]:
+        """Resampled means ``W @ d / n`` in blocks, ``W`` the counts or the signs (``-1`` where flipped)."""
+        n = self.n
+        out = np.empty((draws.shape[0], d.shape[1]))
+        block = max(1, _BLOCK_ELEMENTS // n)
+        for start in range(0, draws.shape[0], block):
+            part = draws[start : start + block]
+            weights = part.astype(np.float64) if counts else np.where(part, -1.0, 1.0)
+            out[start : start + part.shape[0]] = weights @ d / n
+        return out
 
 
 def unpaired_tests(

@@ -35,7 +35,7 @@ import re
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,9 +43,9 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from assay._wire import has_nonfinite, tag_nonfinite
+from assay._wire import encode, has_nonfinite, tag_nonfinite
 from assay.errors import InputValidationError, NotFoundError
-from assay.metrics.statistics import benjamini_hochberg, paired_tests, unpaired_tests
+from assay.metrics.statistics import BatchTestResult, PairedDraws, benjamini_hochberg, unpaired_tests
 from assay.service.views import (
     CellStats,
     MetricColumn,
@@ -71,6 +71,7 @@ __all__ = [
     "FullTable",
     "NestedResults",
     "PageRequest",
+    "Prepared",
     "ResultsCache",
     "ResultsOptions",
     "ResultsTable",
@@ -78,6 +79,7 @@ __all__ = [
     "SortBy",
     "SuiteInfo",
     "TableData",
+    "Tested",
     "TestCasePlots",
     "assemble",
     "build_nested",
@@ -88,8 +90,12 @@ __all__ = [
     "load_case_data",
     "page_json",
     "page_table",
+    "prepare",
+    "run_tests",
     "schema_digest",
     "select_runs",
+    "strong_etag",
+    "with_alpha",
 ]
 
 DEFAULT_ALPHA = 0.05
@@ -358,10 +364,13 @@ class Selection:
         }
 
     def fingerprint(self) -> tuple[Hashable, ...]:
+        """What identifies the selection: :meth:`data_fingerprint` and the baseline."""
+        return (*self.data_fingerprint(), self.baseline_id)
+
+    def data_fingerprint(self) -> tuple[Hashable, ...]:
         """What identifies the selection's data: models, runs and when each last changed, configurations."""
         return (
             tuple(model.id for model in self.models),
-            self.baseline_id,
             self.evaluator,
             self.configurations,
             tuple(self.runs[model.id] for model in self.models),
@@ -651,61 +660,24 @@ def assemble(
 
 
 # -- the table -----------------------------------------------------------------------------------------------
-#: A cell while the table is built and cached: ``[value, n, delta, ci_low, ci_high, p, q, significant, test]``.
-#: Records are made only for the rows a page shows (a stress table holds 10^5 cells or more).
-_Cell = list[Any]
-_VALUE, _N, _DELTA, _LOW, _HIGH, _P, _Q, _SIGNIFICANT, _TEST = range(9)
-_SORT_SLOT = {"value": _VALUE, "delta": _DELTA, "significance": _Q}
-
-
-@dataclass
-class FullTable:
-    """A built table before sorting, filtering and paging, with the records of rows made on first use."""
-
-    table: ResultsTable
-    test_cases: list[TestCaseRef]
-    cells: list[list[_Cell | None]]
-    nested_fields: list[list[str]]
-    column_index: dict[tuple[str | None, str, int], int]
-    _rows: dict[int, ResultsRow] = field(default_factory=dict)
-    _json: dict[int, Json] = field(default_factory=dict)
-
-    def head_json(self) -> Json:
-        """The table without rows, as wire data in the record's key order (made once)."""
-        found = self._json.get(-1)
-        if found is None:
-            found = self._json[-1] = tag_nonfinite(self.table.model_dump(by_alias=True))
-        return found
-
-    def row_json(self, index: int) -> Json:
-        """Row ``index`` as wire data (made once)."""
-        found = self._json.get(index)
-        if found is None:
-            cells = [None if cell is None else dict(zip(_CELL_FIELDS, cell, strict=True)) for cell in self.cells[index]]
-            found = self._json[index] = {
-                "test_case": self.test_cases[index].model_dump(),
-                "cells": tag_nonfinite(cells) if any(c is not None and has_nonfinite(c) for c in cells) else cells,
-                "nested_fields": list(self.nested_fields[index]),
-            }
-        return found
-
-    def row(self, index: int) -> ResultsRow:
-        """The record of row ``index`` (made once; a race makes it twice, equal)."""
-        found = self._rows.get(index)
-        if found is None:
-            found = self._rows[index] = ResultsRow.model_construct(
-                test_case=self.test_cases[index],
-                cells=[_cell_record(cell) for cell in self.cells[index]],
-                nested_fields=self.nested_fields[index],
-            )
-        return found
-
-
+# A table is built in three layers, each cached on its own (see :class:`ResultsCache`), so that what a request
+# changes is all it recomputes:
+#
+# 1. :class:`Prepared` (no baseline, no alpha): metrics, per-sample bases, columns, every cell's value and n, and
+#    the per-sample blocks of each test case. Another baseline or alpha reuses it.
+# 2. :class:`Tested` (a baseline, no alpha): deltas and every test's interval and p-value. Another alpha reuses
+#    it; the resamples of paired tests (:class:`assay.metrics.statistics.PairedDraws`) depend only on the test
+#    case, the configuration and the number of samples, so another baseline reuses those and draws nothing.
+# 3. :class:`FullTable` (an alpha): Benjamini–Hochberg over the tests, pages made on demand and kept encoded.
+#
+# Cells are held as arrays (rows × columns) and turned into wire data only for the rows a page shows: a stress
+# table holds 10^5 cells or more.
+_SORT_SLOT = {"value": 0, "delta": 1, "significance": 2}
 _CELL_FIELDS = ("value", "n", "delta", "ci_low", "ci_high", "p_value", "q_value", "significant", "test")
 _set = object.__setattr__
 
 
-def _cell_record(cell: _Cell | None) -> CellStats | None:
+def _cell_record(cell: Json | None) -> CellStats | None:
     """The record of a built cell, made the way ``model_construct`` makes it, for the few fields a cell has.
 
     A page holds thousands of cells and ``model_construct`` costs more than the rest of serving a cached page;
@@ -714,7 +686,7 @@ def _cell_record(cell: _Cell | None) -> CellStats | None:
     if cell is None:
         return None
     record = CellStats.__new__(CellStats)
-    _set(record, "__dict__", dict(zip(_CELL_FIELDS, cell, strict=True)))
+    _set(record, "__dict__", dict(cell))
     _set(record, "__pydantic_fields_set__", set(_CELL_FIELDS))
     _set(record, "__pydantic_extra__", None)
     _set(record, "__pydantic_private__", None)
@@ -737,10 +709,10 @@ def _same(value: float, mean: float) -> bool:
 def _sample_fields(metric_keys: Iterable[str], instances: Sequence[tuple[Json, _Block]]) -> dict[str, str]:
     """The per-sample field each test-case metric is the mean of, where one is (see the module docstring)."""
     found: dict[str, str] = {}
+    instances = [(data, block) for data, block in instances if block.n > 0]
     all_fields: list[str] = list(dict.fromkeys(name for _, block in instances for name in block.fields))
     for key in metric_keys:
         checks = [(value, block) for data, block in instances if (value := _number(data.get(key))) is not None]
-        checks = [(value, block) for value, block in checks if block.n > 0]
         if not checks:
             continue
         by_name = [name for name in _name_candidates(key) if name in all_fields]
@@ -759,56 +731,68 @@ def _seed(test_case_id: int, configuration: str | None, model_id: int = 0) -> np
     return np.random.SeedSequence([SEED, test_case_id, zlib.crc32((configuration or "").encode()), model_id])
 
 
-@dataclass
-class _Test:
-    """A pending test of one cell, resolved by Benjamini–Hochberg."""
-
-    row: int
-    column: int
-    kind: Literal["paired", "unpaired"]
-    low: float
-    high: float
-    p_value: float
-
-
 def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-def build_table(
-    data: TableData,
-    *,
-    common_samples: bool = False,
-    alpha: float = DEFAULT_ALPHA,
-    confidence: float = DEFAULT_CONFIDENCE,
-    n_resamples: int = DEFAULT_RESAMPLES,
-) -> FullTable:
-    """Build the whole table (every row), with its tests and their Benjamini–Hochberg q-values.
-
-    Args:
-        data: The stored metrics of the selection.
-        common_samples: Restrict every model to the samples all models have per-sample metrics for.
-        alpha: The false discovery rate a significant cell is controlled at.
-        confidence: The confidence of the intervals.
-        n_resamples: Bootstrap resamples and random permutations per test.
-
-    Returns:
-        The built table, to be sorted, filtered and paged by :func:`page_table`.
-
-    Raises:
-        InputValidationError: ``alpha``, ``confidence`` or ``n_resamples`` out of range.
-    """
+def _check_options(alpha: float, confidence: float, n_resamples: int) -> None:
     if not 0 < alpha < 1:
         raise InputValidationError(f"alpha must be in (0, 1), got {alpha}", field="alpha", value=alpha)
     if not 0 < confidence < 1:
         raise InputValidationError(f"confidence must be in (0, 1), got {confidence}", field="confidence")
     if not 1 <= n_resamples <= 100_000:
         raise InputValidationError(f"n_resamples must be in [1, 100000], got {n_resamples}", field="n_resamples")
+
+
+#: Resamples of paired tests by (test case id, configuration, samples, resamples); see :meth:`ResultsCache.draws`.
+DrawsSource = Callable[[int, str | None, int, int], PairedDraws]
+
+
+def _fresh_draws(test_case_id: int, configuration: str | None, n: int, n_resamples: int) -> PairedDraws:
+    return PairedDraws.draw(n, n_resamples=n_resamples, seed=_seed(test_case_id, configuration))
+
+
+@dataclass
+class Prepared:
+    """What a table is, before any baseline: metrics, columns, values, and each test case's per-sample blocks.
+
+    Attributes:
+        data: What the table is built from.
+        common_samples: Whether blocks and decomposable values are restricted to the samples all models have.
+        metric_infos: The metrics, in order.
+        metric_columns: Their column descriptions (with their per-sample field, if decomposable).
+        decomposable: ``(metric, per-sample field)`` of the metrics that are tested.
+        columns: Every column, configuration-major, then metric, then model.
+        column_index: Column position by (configuration, metric, model id).
+        nested_fields: Fields holding nested tables, by row.
+        present: ``(rows, columns)`` whether the cell exists.
+        has_value: Whether the cell has a numeric value.
+        value: The values (meaningful where ``has_value``).
+        n: Samples of each cell's per-sample metrics, ``-1`` when it has none.
+        blocks: By row, then configuration, then model id: the per-sample metrics tested.
+    """
+
+    data: TableData
+    common_samples: bool
+    metric_infos: list[_MetricInfo]
+    metric_columns: list[MetricColumn]
+    decomposable: list[tuple[str, str]]
+    columns: list[ResultColumn]
+    column_index: dict[tuple[str | None, str, int], int]
+    nested_fields: list[list[str]]
+    present: npt.NDArray[np.bool_]
+    has_value: npt.NDArray[np.bool_]
+    value: FloatArray
+    n: IntArray
+    blocks: list[dict[str | None, dict[int, _Block]]]
+
+
+def prepare(data: TableData, *, common_samples: bool = False) -> Prepared:
+    """The baseline-independent part of a table (layer 1, see above)."""
     selection = data.selection
     types = _Types(data.schema)
     models = selection.models
     configs = selection.configurations
-    baseline = selection.baseline_id
     empty = CaseData()
 
     def stored(model_id: int, configuration: str | None) -> CaseData:
@@ -836,7 +820,6 @@ def build_table(
                     instances.append((metrics, block))
     basis = _sample_fields(catalog.metrics, instances)
     metric_infos = list(catalog.metrics.values())
-    metric_columns = [_column(info, basis.get(info.key)) for info in metric_infos]
     columns = [
         ResultColumn(configuration=configuration, metric=info.key, model_id=model.id)
         for configuration in configs
@@ -844,12 +827,14 @@ def build_table(
         for model in models
     ]
     column_index = {(c.configuration, c.metric, c.model_id): i for i, c in enumerate(columns)}
-
-    cells: list[list[_Cell | None]] = []
-    tests: list[_Test] = []
-    decomposable = [(info.key, basis[info.key]) for info in metric_infos if info.key in basis]
+    shape = (len(data.test_cases), len(columns))
+    present = np.zeros(shape, dtype=bool)
+    has_value = np.zeros(shape, dtype=bool)
+    values = np.full(shape, np.nan)
+    counts = np.full(shape, -1, dtype=np.int64)
+    all_blocks: list[dict[str | None, dict[int, _Block]]] = []
     for row_index, case in enumerate(data.test_cases):
-        row: list[_Cell | None] = [None] * len(columns)
+        by_configuration: dict[str | None, dict[int, _Block]] = {}
         for configuration in configs:
             blocks: dict[int, _Block] = {}
             for model in models:
@@ -861,7 +846,7 @@ def build_table(
                 for block in blocks.values():
                     shared = np.intersect1d(shared, block.sample_ids, assume_unique=True)
                 blocks = {model_id: block.restricted(shared) for model_id, block in blocks.items()}
-            values: dict[tuple[int, str], float | None] = {}
+            by_configuration[configuration] = blocks
             for model in models:
                 metrics = stored(model.id, configuration).cases.get(case.id) or {}
                 block_of_model = blocks.get(model.id)
@@ -869,108 +854,162 @@ def build_table(
                     value = _number(metrics.get(info.key))
                     if common_samples and info.key in basis and block_of_model is not None:
                         value = block_of_model.mean(basis[info.key]) if value is not None else None
-                    values[(model.id, info.key)] = value
-            for info in metric_infos:
-                base_value = values[(baseline, info.key)]
-                for model in models:
-                    value = values[(model.id, info.key)]
-                    block = blocks.get(model.id)
-                    if value is None and block is None:
+                    if value is None and block_of_model is None:
                         continue
-                    delta = None
-                    if model.id != baseline and value is not None and base_value is not None:
-                        delta = value - base_value
-                    n = block.n if block is not None else None
-                    row[column_index[(configuration, info.key, model.id)]] = [
-                        value,
-                        n,
-                        delta,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                    ]
-            tests.extend(
+                    at = column_index[(configuration, info.key, model.id)]
+                    present[row_index, at] = True
+                    if value is not None:
+                        has_value[row_index, at] = True
+                        values[row_index, at] = value
+                    if block_of_model is not None:
+                        counts[row_index, at] = block_of_model.n
+        all_blocks.append(by_configuration)
+    return Prepared(
+        data=data,
+        common_samples=common_samples,
+        metric_infos=metric_infos,
+        metric_columns=[_column(info, basis.get(info.key)) for info in metric_infos],
+        decomposable=[(info.key, basis[info.key]) for info in metric_infos if info.key in basis],
+        columns=columns,
+        column_index=column_index,
+        nested_fields=[nested_by_case.get(case.id, []) for case in data.test_cases],
+        present=present,
+        has_value=has_value,
+        value=values,
+        n=counts,
+        blocks=all_blocks,
+    )
+
+
+@dataclass
+class Tested:
+    """A prepared table against one baseline: deltas, and every test's interval and p-value (no alpha yet).
+
+    Attributes:
+        prepared: The table.
+        baseline_id: The baseline model.
+        confidence: The intervals' confidence.
+        n_resamples: Resamples per test.
+        has_delta: ``(rows, columns)`` whether the cell has a delta.
+        delta: The deltas (meaningful where ``has_delta``).
+        test_at: The index of each cell's test, ``-1`` for none.
+        rows, cols: Each test's cell.
+        paired: Whether each test is paired.
+        low, high, p_value: Each test's interval and p-value.
+    """
+
+    prepared: Prepared
+    baseline_id: int
+    confidence: float
+    n_resamples: int
+    has_delta: npt.NDArray[np.bool_]
+    delta: FloatArray
+    test_at: IntArray
+    rows: IntArray
+    cols: IntArray
+    paired: npt.NDArray[np.bool_]
+    low: FloatArray
+    high: FloatArray
+    p_value: FloatArray
+
+
+def run_tests(
+    prepared: Prepared,
+    *,
+    baseline_id: int | None = None,
+    confidence: float = DEFAULT_CONFIDENCE,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    draws: DrawsSource | None = None,
+) -> Tested:
+    """Deltas to a baseline and the tests of every other model against it (layer 2, see above).
+
+    Args:
+        prepared: The table.
+        baseline_id: The baseline (default: the selection's).
+        confidence: The intervals' confidence.
+        n_resamples: Bootstrap resamples and random permutations per test.
+        draws: Where paired resamples come from (:meth:`ResultsCache.draws` keeps them; default: drawn anew).
+    """
+    _check_options(0.5, confidence, n_resamples)
+    data = prepared.data
+    baseline = data.selection.baseline_id if baseline_id is None else baseline_id
+    draw = draws or _fresh_draws
+    columns = prepared.columns
+    base_columns = np.array(
+        [prepared.column_index[(c.configuration, c.metric, baseline)] for c in columns], dtype=np.int64
+    )
+    others = np.array([c.model_id != baseline for c in columns], dtype=bool)
+    has_delta = prepared.has_value & prepared.has_value[:, base_columns] & others[None, :]
+    delta = np.where(has_delta, prepared.value - prepared.value[:, base_columns], np.nan)
+    found: list[tuple[int, int, bool, float, float, float]] = []
+    for row_index, case in enumerate(data.test_cases):
+        for configuration, blocks in prepared.blocks[row_index].items():
+            found.extend(
                 _tests_of_case(
+                    prepared,
                     row_index,
                     case.id,
                     configuration,
                     blocks,
-                    values,
-                    models,
                     baseline,
-                    decomposable,
-                    column_index,
                     confidence,
                     n_resamples,
+                    draw,
                 )
             )
-        cells.append(row)
-
-    if tests:
-        rejected, adjusted = benjamini_hochberg([test.p_value for test in tests], alpha=alpha)
-        for test, significant, q_value in zip(tests, rejected.tolist(), adjusted.tolist(), strict=True):
-            cell = cells[test.row][test.column]
-            assert cell is not None
-            cell[_LOW:] = [test.low, test.high, test.p_value, q_value, bool(significant), test.kind]
-    suite_metrics, suite_columns, suite_cells = _suite_part(data, types)
-    table = ResultsTable.model_construct(
-        test_suite=data.suite,
-        models=list(models),
+    test_at = np.full(prepared.present.shape, -1, dtype=np.int64)
+    rows = np.array([t[0] for t in found], dtype=np.int64)
+    cols = np.array([t[1] for t in found], dtype=np.int64)
+    test_at[rows, cols] = np.arange(len(found))
+    return Tested(
+        prepared=prepared,
         baseline_id=baseline,
-        evaluator=selection.evaluator,
-        configurations=list(configs),
-        metrics=metric_columns,
-        columns=columns,
-        rows=[],
-        suite_metrics=suite_metrics,
-        suite_columns=suite_columns,
-        suite_cells=suite_cells,
-        total=len(cells),
-        offset=0,
-        limit=len(cells),
-        alpha=alpha,
         confidence=confidence,
-        n_tests=len(tests),
-        common_samples=common_samples,
-    )
-    return FullTable(
-        table=table,
-        test_cases=list(data.test_cases),
-        cells=cells,
-        nested_fields=[nested_by_case.get(case.id, []) for case in data.test_cases],
-        column_index=column_index,
+        n_resamples=n_resamples,
+        has_delta=has_delta,
+        delta=delta,
+        test_at=test_at,
+        rows=rows,
+        cols=cols,
+        paired=np.array([t[2] for t in found], dtype=bool),
+        low=np.array([t[3] for t in found], dtype=np.float64),
+        high=np.array([t[4] for t in found], dtype=np.float64),
+        p_value=np.array([t[5] for t in found], dtype=np.float64),
     )
 
 
 def _tests_of_case(
+    prepared: Prepared,
     row: int,
     test_case_id: int,
     configuration: str | None,
     blocks: Mapping[int, _Block],
-    values: Mapping[tuple[int, str], float | None],
-    models: Sequence[ModelRef],
     baseline: int,
-    decomposable: Sequence[tuple[str, str]],
-    column_index: Mapping[tuple[str | None, str, int], int],
     confidence: float,
     n_resamples: int,
-) -> list[_Test]:
+    draw: DrawsSource,
+) -> list[tuple[int, int, bool, float, float, float]]:
     """The tests of every other model against the baseline on one test case under one configuration."""
     base = blocks.get(baseline)
+    decomposable = prepared.decomposable
     if base is None or base.n == 0 or not decomposable:
         return []
+    index = prepared.column_index
+    has_value, value = prepared.has_value[row], prepared.value[row]
+
+    def finite(model_id: int, key: str) -> bool:
+        at = index[(configuration, key, model_id)]
+        return bool(has_value[at]) and math.isfinite(value[at])
+
     paired: list[tuple[int, str, str]] = []  # (model id, metric, per-sample field)
     unpaired: dict[int, list[tuple[str, str]]] = {}
-    for model in models:
+    for model in prepared.data.selection.models:
         block = blocks.get(model.id)
         if model.id == baseline or block is None or block.n == 0:
             continue
         same_samples = np.array_equal(block.sample_ids, base.sample_ids)
         for key, sample_field in decomposable:
-            if not (_finite(values[(model.id, key)]) and _finite(values[(baseline, key)])):
+            if not (finite(model.id, key) and finite(baseline, key)):
                 continue
             if sample_field not in block.fields or sample_field not in base.fields:
                 continue
@@ -978,34 +1017,31 @@ def _tests_of_case(
                 paired.append((model.id, key, sample_field))
             else:
                 unpaired.setdefault(model.id, []).append((key, sample_field))
-    found: list[_Test] = []
+    found: list[tuple[int, int, bool, float, float, float]] = []
+
+    def collect(result: BatchTestResult, cells: list[tuple[str, int]], is_paired: bool) -> None:
+        for at, (key, model_id) in enumerate(cells):
+            p_value = float(result.p_value[at])
+            if not math.isnan(p_value):
+                column = index[(configuration, key, model_id)]
+                found.append((row, column, is_paired, float(result.low[at]), float(result.high[at]), p_value))
+
     if paired:
         diffs = np.column_stack([blocks[model_id].column(name) - base.column(name) for model_id, _, name in paired])
-        result = paired_tests(
-            diffs, confidence=confidence, n_resamples=n_resamples, seed=_seed(test_case_id, configuration)
-        )
-        for index, (model_id, key, _) in enumerate(paired):
-            found.extend(_collect(row, column_index[(configuration, key, model_id)], "paired", result, index))
+        result = draw(test_case_id, configuration, base.n, n_resamples).test(diffs, confidence=confidence)
+        collect(result, [(key, model_id) for model_id, key, _ in paired], True)
     for model_id, wanted in unpaired.items():
         block = blocks[model_id]
         own = np.column_stack([block.column(name) for _, name in wanted])
         theirs = np.column_stack([base.column(name) for _, name in wanted])
         seed = _seed(test_case_id, configuration, model_id)
         result = unpaired_tests(own, theirs, confidence=confidence, n_resamples=n_resamples, seed=seed)
-        for index, (key, _) in enumerate(wanted):
-            found.extend(_collect(row, column_index[(configuration, key, model_id)], "unpaired", result, index))
+        collect(result, [(key, model_id) for key, _ in wanted], False)
     return found
 
 
-def _collect(row: int, column: int, kind: Literal["paired", "unpaired"], result: Any, index: int) -> list[_Test]:
-    p_value = float(result.p_value[index])
-    if math.isnan(p_value):
-        return []
-    return [_Test(row, column, kind, float(result.low[index]), float(result.high[index]), p_value)]
-
-
 def _suite_part(
-    data: TableData, types: _Types
+    data: TableData, types: _Types, baseline: int
 ) -> tuple[list[MetricColumn], list[ResultColumn], list[CellStats | None]]:
     selection = data.selection
     catalog = _MetricCatalog(types)
@@ -1028,20 +1064,13 @@ def _suite_part(
         if value is None:
             cells.append(None)
             continue
-        base = data.stored.get((selection.baseline_id, column.configuration))
+        base = data.stored.get((baseline, column.configuration))
         base_value = _number((base.suite or {}).get(column.metric)) if base is not None else None
         delta = None
-        if column.model_id != selection.baseline_id and base_value is not None:
+        if column.model_id != baseline and base_value is not None:
             delta = value - base_value
-        cells.append(_cell_record([value, None, delta, None, None, None, None, None, None]))
+        cells.append(_cell_record(dict(zip(_CELL_FIELDS, [value, None, delta, *[None] * 6], strict=True))))
     return [_column(info) for info in infos], columns, cells
-
-
-def _sort_value(cell: _Cell | None, slot: int) -> float | None:
-    if cell is None:
-        return None
-    value = cell[slot]
-    return value if value is not None and not math.isnan(value) else None
 
 
 @dataclass(frozen=True)
@@ -1058,6 +1087,212 @@ class PageRequest:
     limit: int | None = None
 
 
+@dataclass
+class FullTable:
+    """A built table before sorting, filtering and paging, with the wire data of rows made on first use.
+
+    Attributes:
+        table: The table without rows.
+        tested: Its deltas and tests.
+        q_value: Each test's Benjamini–Hochberg adjusted p-value.
+        significant: Whether each test is rejected at the table's alpha.
+    """
+
+    table: ResultsTable
+    tested: Tested
+    q_value: FloatArray
+    significant: npt.NDArray[np.bool_]
+    _rows: dict[int, ResultsRow] = field(default_factory=dict)
+    _json: dict[int, Json] = field(default_factory=dict)
+    _pages: OrderedDict[PageRequest, tuple[bytes, str]] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def test_cases(self) -> list[TestCaseRef]:
+        """The rows' test cases, in suite order."""
+        return self.tested.prepared.data.test_cases
+
+    @property
+    def column_index(self) -> dict[tuple[str | None, str, int], int]:
+        """Column position by (configuration, metric, model id)."""
+        return self.tested.prepared.column_index
+
+    def head_json(self) -> Json:
+        """The table without rows, as wire data in the record's key order (made once)."""
+        found = self._json.get(-1)
+        if found is None:
+            found = self._json[-1] = tag_nonfinite(self.table.model_dump(by_alias=True))
+        return found
+
+    def _cells(self, index: int) -> list[Json | None]:
+        tested = self.tested
+        prepared = tested.prepared
+        present = prepared.present[index].tolist()
+        has_value = prepared.has_value[index].tolist()
+        values = prepared.value[index].tolist()
+        counts = prepared.n[index].tolist()
+        has_delta = tested.has_delta[index].tolist()
+        deltas = tested.delta[index].tolist()
+        test_at = tested.test_at[index].tolist()
+        cells: list[Json | None] = []
+        for at, exists in enumerate(present):
+            if not exists:
+                cells.append(None)
+                continue
+            count = counts[at]
+            cell: Json = {
+                "value": values[at] if has_value[at] else None,
+                "n": count if count >= 0 else None,
+                "delta": deltas[at] if has_delta[at] else None,
+                "ci_low": None,
+                "ci_high": None,
+                "p_value": None,
+                "q_value": None,
+                "significant": None,
+                "test": None,
+            }
+            k = test_at[at]
+            if k >= 0:
+                cell["ci_low"] = float(tested.low[k])
+                cell["ci_high"] = float(tested.high[k])
+                cell["p_value"] = float(tested.p_value[k])
+                cell["q_value"] = float(self.q_value[k])
+                cell["significant"] = bool(self.significant[k])
+                cell["test"] = "paired" if tested.paired[k] else "unpaired"
+            cells.append(cell)
+        return cells
+
+    def row_json(self, index: int) -> Json:
+        """Row ``index`` as wire data (made once)."""
+        found = self._json.get(index)
+        if found is None:
+            cells = self._cells(index)
+            found = self._json[index] = {
+                "test_case": self.test_cases[index].model_dump(),
+                "cells": tag_nonfinite(cells) if any(c is not None and has_nonfinite(c) for c in cells) else cells,
+                "nested_fields": list(self.tested.prepared.nested_fields[index]),
+            }
+        return found
+
+    def row(self, index: int) -> ResultsRow:
+        """The record of row ``index`` (made once; a race makes it twice, equal)."""
+        found = self._rows.get(index)
+        if found is None:
+            found = self._rows[index] = ResultsRow.model_construct(
+                test_case=self.test_cases[index],
+                cells=[_cell_record(cell) for cell in self._cells(index)],
+                nested_fields=self.tested.prepared.nested_fields[index],
+            )
+        return found
+
+    def page_body(self, page: PageRequest) -> tuple[bytes, str]:
+        """A page encoded as the server sends it, and its strong ETag, kept for the pages asked last.
+
+        A client revalidating a page it holds is answered from the kept ETag without encoding anything.
+        """
+        with self._lock:
+            found = self._pages.get(page)
+            if found is not None:
+                self._pages.move_to_end(page)
+                return found
+        body = encode(page_json(self, page))
+        found = (body, strong_etag(body))
+        with self._lock:
+            self._pages[page] = found
+            while len(self._pages) > 32:
+                self._pages.popitem(last=False)
+        return found
+
+
+def strong_etag(body: bytes) -> str:
+    """A strong entity tag of the exact bytes of a body."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def with_alpha(tested: Tested, alpha: float = DEFAULT_ALPHA) -> FullTable:
+    """The table of ``tested`` at a false discovery rate (layer 3): Benjamini–Hochberg over all its tests.
+
+    Raises:
+        InputValidationError: ``alpha`` out of (0, 1).
+    """
+    _check_options(alpha, tested.confidence, tested.n_resamples)
+    prepared = tested.prepared
+    data = prepared.data
+    selection = data.selection
+    q_value = np.full(tested.p_value.shape, np.nan)
+    significant = np.zeros(tested.p_value.shape, dtype=bool)
+    if tested.p_value.size:
+        significant, q_value = benjamini_hochberg(tested.p_value, alpha=alpha)
+    suite_metrics, suite_columns, suite_cells = _suite_part(data, _Types(data.schema), tested.baseline_id)
+    rows = len(data.test_cases)
+    table = ResultsTable.model_construct(
+        test_suite=data.suite,
+        models=list(selection.models),
+        baseline_id=tested.baseline_id,
+        evaluator=selection.evaluator,
+        configurations=list(selection.configurations),
+        metrics=prepared.metric_columns,
+        columns=prepared.columns,
+        rows=[],
+        suite_metrics=suite_metrics,
+        suite_columns=suite_columns,
+        suite_cells=suite_cells,
+        total=rows,
+        offset=0,
+        limit=rows,
+        alpha=alpha,
+        confidence=tested.confidence,
+        n_tests=int(tested.p_value.size),
+        common_samples=prepared.common_samples,
+    )
+    return FullTable(table=table, tested=tested, q_value=q_value, significant=significant)
+
+
+def build_table(
+    data: TableData,
+    *,
+    common_samples: bool = False,
+    alpha: float = DEFAULT_ALPHA,
+    confidence: float = DEFAULT_CONFIDENCE,
+    n_resamples: int = DEFAULT_RESAMPLES,
+) -> FullTable:
+    """Build the whole table (every row), with its tests and their Benjamini–Hochberg q-values.
+
+    The three layers at once, nothing cached (the service keeps each layer, see :class:`ResultsCache`).
+
+    Args:
+        data: The stored metrics of the selection.
+        common_samples: Restrict every model to the samples all models have per-sample metrics for.
+        alpha: The false discovery rate a significant cell is controlled at.
+        confidence: The confidence of the intervals.
+        n_resamples: Bootstrap resamples and random permutations per test.
+
+    Returns:
+        The built table, to be sorted, filtered and paged by :func:`page_table`.
+
+    Raises:
+        InputValidationError: ``alpha``, ``confidence`` or ``n_resamples`` out of range.
+    """
+    _check_options(alpha, confidence, n_resamples)
+    tested = run_tests(prepare(data, common_samples=common_samples), confidence=confidence, n_resamples=n_resamples)
+    return with_alpha(tested, alpha)
+
+
+def _sort_keys(full: FullTable, column: int, sort_by: SortBy) -> list[float | None]:
+    """Each row's sort key in a column; ``None`` where the cell lacks that number (or it is NaN)."""
+    tested = full.tested
+    if sort_by == "value":
+        keys, known = tested.prepared.value[:, column], tested.prepared.has_value[:, column]
+    elif sort_by == "delta":
+        keys, known = tested.delta[:, column], tested.has_delta[:, column]
+    else:
+        at = tested.test_at[:, column]
+        known = at >= 0
+        keys = np.where(known, full.q_value[np.maximum(at, 0)] if full.q_value.size else np.nan, np.nan)
+    known = known & ~np.isnan(keys)
+    return [key if ok else None for key, ok in zip(keys.tolist(), known.tolist(), strict=True)]
+
+
 def _page_rows(full: FullTable, page: PageRequest) -> tuple[list[int], int]:
     """The row indices of a page and how many rows pass the filter."""
     if page.offset < 0 or (page.limit is not None and page.limit < 0):
@@ -1065,9 +1300,11 @@ def _page_rows(full: FullTable, page: PageRequest) -> tuple[list[int], int]:
             f"offset and limit must be 0 or more, got {page.offset} and {page.limit}", field="offset"
         )
     table = full.table
-    rows = list(range(len(full.cells)))
+    rows = list(range(len(full.test_cases)))
     if page.only_significant:
-        rows = [i for i in rows if any(cell is not None and cell[_SIGNIFICANT] for cell in full.cells[i])]
+        marked = np.zeros(len(rows), dtype=bool)
+        marked[full.tested.rows[full.significant]] = True
+        rows = np.flatnonzero(marked).tolist()
     if page.sort_metric is not None:
         configuration = _query_name(page.sort_configuration) if page.sort_configuration is not None else None
         if page.sort_configuration is None and table.configurations:
@@ -1083,8 +1320,8 @@ def _page_rows(full: FullTable, page: PageRequest) -> tuple[list[int], int]:
                 f"model id {model_id} to sort by",
                 field="sort_metric",
             )
-        slot = _SORT_SLOT[page.sort_by]
-        keyed = [(_sort_value(full.cells[i][at], slot), i) for i in rows]
+        sort_keys = _sort_keys(full, at, page.sort_by)
+        keyed = [(sort_keys[i], i) for i in rows]
         present = [(value, i) for value, i in keyed if value is not None]
         present.sort(key=lambda item: (-item[0] if page.descending else item[0], item[1]))
         rows = [i for _, i in present] + [i for value, i in keyed if value is None]
@@ -1224,7 +1461,7 @@ def build_nested(
             delta = None
             if column.model_id != selection.baseline_id and value is not None and base_value is not None:
                 delta = value - base_value
-            cells.append(_cell_record([value, None, delta, None, None, None, None, None, None]))
+            cells.append(_cell_record(dict(zip(_CELL_FIELDS, [value, None, delta, *[None] * 6], strict=True))))
         rows.append(NestedRow(label=name, cells=cells))
     return NestedResults(
         test_case=test_case, field=field_name, metrics=[_column(info) for info in infos], columns=columns, rows=rows
@@ -1251,15 +1488,26 @@ def schema_digest(schema: Mapping[str, Any] | None) -> str:
 
 
 class ResultsCache:
-    """A small thread-safe LRU of built tables, keyed by fingerprints of their inputs.
+    """A small thread-safe LRU of built tables and of their layers, keyed by fingerprints of their inputs.
+
+    Besides the tables (one per alpha), it keeps the layers they are made of (:class:`Prepared` per selection
+    without its baseline, :class:`Tested` per baseline), each configuration's stored data, and the resamples of
+    paired tests (:meth:`draws`) up to :data:`DRAWS_BYTES`.
 
     Args:
         size: How many tables to keep.
     """
 
+    #: The most memory the kept resamples hold (the stress set's, 500 test cases x 40 samples, hold 40 MB).
+    DRAWS_BYTES = 256 * 2**20
+
     def __init__(self, size: int = 16) -> None:
         self._size = size
         self._entries: OrderedDict[Hashable, FullTable] = OrderedDict()
+        self._prepared: OrderedDict[Hashable, Prepared] = OrderedDict()
+        self._tested: OrderedDict[Hashable, Tested] = OrderedDict()
+        self._draws: OrderedDict[tuple[int, str | None, int, int], PairedDraws] = OrderedDict()
+        self._draws_bytes = 0
         self._suites: OrderedDict[int, SuiteInfo] = OrderedDict()
         self._members: OrderedDict[int, dict[int, list[int]]] = OrderedDict()
         self._data: OrderedDict[tuple[int, str], CaseData] = OrderedDict()
@@ -1307,6 +1555,60 @@ class ResultsCache:
             self._suites[info.suite.id] = info
             while len(self._suites) > 16 * self._size:
                 self._suites.popitem(last=False)
+
+    def draws(self, test_case_id: int, configuration: str | None, n: int, n_resamples: int) -> PairedDraws:
+        """The resamples of the paired tests of a test case under a configuration, drawn once while kept.
+
+        They depend on nothing else (seeds derive from the test case and configuration), so every baseline
+        and every choice of models reuses them. A :data:`DrawsSource`.
+        """
+        key = (test_case_id, configuration, n, n_resamples)
+        with self._lock:
+            found = self._draws.get(key)
+            if found is not None:
+                self._draws.move_to_end(key)
+                return found
+        found = _fresh_draws(test_case_id, configuration, n, n_resamples)
+        with self._lock:
+            if key not in self._draws:
+                self._draws[key] = found
+                self._draws_bytes += found.nbytes
+            while self._draws_bytes > self.DRAWS_BYTES and len(self._draws) > 1:
+                _, dropped = self._draws.popitem(last=False)
+                self._draws_bytes -= dropped.nbytes
+        return found
+
+    def prepared(self, key: Hashable) -> Prepared | None:
+        """The prepared table under ``key``, if kept."""
+        found: Prepared | None = self._lookup(self._prepared, key)
+        return found
+
+    def remember_prepared(self, key: Hashable, prepared: Prepared) -> None:
+        """Keep a prepared table (few: a stress one holds its test cases' blocks restricted to common samples)."""
+        self._keep(self._prepared, key, prepared, 4)
+
+    def tested(self, key: Hashable) -> Tested | None:
+        """The tests of a table against a baseline under ``key``, if kept."""
+        found: Tested | None = self._lookup(self._tested, key)
+        return found
+
+    def remember_tested(self, key: Hashable, tested: Tested) -> None:
+        """Keep the tests of a table against a baseline."""
+        self._keep(self._tested, key, tested, self._size)
+
+    def _lookup(self, entries: OrderedDict[Hashable, Any], key: Hashable) -> Any:
+        with self._lock:
+            found = entries.get(key)
+            if found is not None:
+                entries.move_to_end(key)
+            return found
+
+    def _keep(self, entries: OrderedDict[Hashable, Any], key: Hashable, value: Any, size: int) -> None:
+        with self._lock:
+            entries[key] = value
+            entries.move_to_end(key)
+            while len(entries) > size:
+                entries.popitem(last=False)
 
     def get(self, key: Hashable) -> FullTable | None:
         """The table under ``key``, if kept (it becomes the most recent)."""

@@ -49,12 +49,14 @@ from assay.service.results_view import (
     build_nested,
     build_options,
     build_plots,
-    build_table,
     load_case_data,
     page_json,
     page_table,
+    prepare,
+    run_tests,
     schema_digest,
     select_runs,
+    with_alpha,
 )
 from assay.service.views import (
     ModelDetail,
@@ -1138,14 +1140,52 @@ class Service:
         )
         return page_json(full, page)
 
+    def read_results_table_body(
+        self,
+        test_suite_id: int,
+        *,
+        model_ids: Sequence[int] | None = None,
+        baseline_id: int | None = None,
+        evaluator: str | None = None,
+        configurations: Sequence[str | None] | None = None,
+        common_samples: bool = False,
+        alpha: float = DEFAULT_ALPHA,
+        sort_metric: str | None = None,
+        sort_configuration: str | None = None,
+        sort_model_id: int | None = None,
+        sort_by: SortBy = "value",
+        descending: bool = False,
+        only_significant: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[bytes, str]:
+        """:meth:`read_results_table` encoded as wire JSON, with its strong ETag.
+
+        The encoded pages asked last are kept with the cached table, so a client revalidating a page it holds
+        (``If-None-Match``) is answered from the kept ETag, and a page asked again costs nothing to encode.
+        """
+        _page_args(offset, limit)
+        full = self._results_full(
+            test_suite_id,
+            (model_ids, baseline_id, evaluator, configurations),
+            (common_samples, alpha, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES),
+        )
+        page = PageRequest(
+            sort_metric, sort_configuration, sort_model_id, sort_by, descending, only_significant, offset, limit
+        )
+        return full.page_body(page)
+
     def _results_full(
         self,
         test_suite_id: int,
         runs: tuple[Sequence[int] | None, int | None, str | None, Sequence[str | None] | None],
         options: tuple[bool, float, float, int],
     ) -> FullTable:
+        # Each layer of the table is kept under what it depends on (see results_view): another alpha costs
+        # Benjamini-Hochberg only, another baseline the tests only (with resamples already drawn).
         model_ids, baseline_id, evaluator, configurations = runs
         common_samples, alpha, confidence, n_resamples = options
+        cache = self._results
         with self._store.read() as repo:
             info = self._results_suite(repo, test_suite_id)
             selection = select_runs(
@@ -1157,25 +1197,32 @@ class Service:
                 configurations=configurations,
             )
             schema = workflow_schema(repo.session, info.workflow)
-            key = (
-                test_suite_id,
-                selection.fingerprint(),
-                schema_digest(schema),
-                common_samples,
-                alpha,
-                confidence,
-                n_resamples,
-            )
-            full = self._results.get(key)
+            prepared_key = (test_suite_id, selection.data_fingerprint(), schema_digest(schema), common_samples)
+            tested_key = (prepared_key, selection.baseline_id, confidence, n_resamples)
+            key = (tested_key, alpha)
+            full = cache.get(key)
+            if full is not None:
+                return full
+            tested = cache.tested(tested_key)
+            prepared = cache.prepared(prepared_key) if tested is None else tested.prepared
             data = None
-            if full is None:
+            if prepared is None:
                 data = assemble(info, selection, *self._results_stored(repo, test_suite_id, selection), schema)
-        if full is None:
+        if prepared is None:
             assert data is not None
-            full = build_table(
-                data, common_samples=common_samples, alpha=alpha, confidence=confidence, n_resamples=n_resamples
+            prepared = prepare(data, common_samples=common_samples)
+            cache.remember_prepared(prepared_key, prepared)
+        if tested is None:
+            tested = run_tests(
+                prepared,
+                baseline_id=selection.baseline_id,
+                confidence=confidence,
+                n_resamples=n_resamples,
+                draws=cache.draws,
             )
-            self._results.put(key, full)
+            cache.remember_tested(tested_key, tested)
+        full = with_alpha(tested, alpha)
+        cache.put(key, full)
         return full
 
     def _results_stored(

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from assay.server.caching import REVALIDATE, conditional_response
+from assay.server.caching import REVALIDATE, conditional_encoded, conditional_response
 from assay.server.deps import ServiceDep
 from assay.server.wire import WireRoute
 from assay.service.views import NestedResults, ResultsOptions, ResultsTable, TestCasePlots
@@ -82,8 +82,8 @@ def read_results_table(
     ] = DEFAULT_PAGE,
 ) -> Response:
     """The results table: test cases × (configuration, metric, model), with deltas and their significance."""
-    # The page's wire data, kept with the cached table: the record form would be converted cell by cell.
-    table = service.read_results_table_json(
+    # The page's encoded body and ETag, kept with the cached table: a revalidation encodes nothing.
+    body, etag = service.read_results_table_body(
         test_suite_id,
         model_ids=model_ids,
         baseline_id=baseline_id,
@@ -100,7 +100,7 @@ def read_results_table(
         offset=offset,
         limit=min(limit, MAX_PAGE),
     )
-    return conditional_response(request, table, cache_control=REVALIDATE)
+    return conditional_encoded(request, body, etag, cache_control=REVALIDATE)
 
 
 @router.get("/app/results/nested", response_model=NestedResults, tags=["app"])
