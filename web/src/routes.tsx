@@ -6,6 +6,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 import type { LoaderFunctionArgs, RouteObject } from "react-router";
 
+import { api } from "./api/client";
 import { type RunFilters, viewQueries } from "./api/views";
 import { Loading } from "./components/States";
 import { Layout, type RouteHandle } from "./layout/Layout";
@@ -19,6 +20,8 @@ import { SignInRoute } from "./pages/SignInPage";
 import { SuiteDiffPage } from "./pages/SuiteDiffPage";
 import { SuitePage } from "./pages/SuitePage";
 import { SuitesPage } from "./pages/SuitesPage";
+import { fetchOptions } from "./results/queries";
+import { parseResultsState } from "./results/urlState";
 import { urlOptionalInt, urlOptionalString, urlString } from "./useUrlState";
 
 const wide: RouteHandle = { wide: true };
@@ -80,9 +83,18 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
         {
           path: "/results",
           handle: wide,
-          // The results page is a chunk of its own (with its plots' code); the router fetches it while it
-          // runs the loaders, not after the first render.
+          // The results page is a chunk of its own (with its plots' code); the router fetches it while the
+          // loader asks for the suite's runs, which the page needs first (same key as useResultsOptions).
           lazy: async () => ({ Component: (await import("./results/ResultsPage")).default }),
+          loader: prefetch((search) => {
+            const suite = parseResultsState(search).suite;
+            if (suite !== null) {
+              void queryClient.prefetchQuery({
+                queryKey: ["results", "options", suite],
+                queryFn: () => fetchOptions(api, suite),
+              });
+            }
+          }),
         },
         {
           path: "/models",

@@ -1,9 +1,21 @@
+import type { QueryClient } from "@tanstack/react-query";
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { SuiteDiff } from "../api/views";
-import { diff, model, models, overview, runningRun, runs, session, suite, suites } from "../test/fixtures";
+import {
+  diff,
+  model,
+  models,
+  overview,
+  resultsOptions,
+  runningRun,
+  runs,
+  session,
+  suite,
+  suites,
+} from "../test/fixtures";
 import { json, mockApi, renderApp } from "../test/render";
 
 const SUITE = "synthetic faces :: 5-point";
@@ -195,6 +207,30 @@ describe("route loaders", () => {
     const paths = requests.map((request) => new URL(request.url).pathname);
     expect(paths.filter((path) => path === "/api/v1/app/models/1")).toHaveLength(1);
     expect(paths.filter((path) => path === "/api/v1/session")).toHaveLength(1);
+  });
+});
+
+describe("the results route", () => {
+  it("asks for the suite's runs before the results page has mounted, and only once", async () => {
+    let client: QueryClient | undefined;
+    const watchersWhenAsked: number[] = [];
+    const { requests } = mockApi({
+      "GET /api/v1/session": () => json(session),
+      "GET /api/v1/app/results/options": () => {
+        const query = client?.getQueryCache().find({ queryKey: ["results", "options", 2] });
+        watchersWhenAsked.push(query?.getObserversCount() ?? -1);
+        return json(resultsOptions);
+      },
+    });
+    const { queryClient } = renderApp("/results?suite=2&models=1,2");
+    client = queryClient;
+    // Once the page has mounted, its hook watches the very query the loader started.
+    await waitFor(() =>
+      expect(queryClient.getQueryCache().find({ queryKey: ["results", "options", 2] })?.getObserversCount()).toBe(1),
+    );
+    expect(watchersWhenAsked).toEqual([0]);
+    const asked = requests.filter((request) => new URL(request.url).pathname === "/api/v1/app/results/options");
+    expect(queryOf(asked[0]).get("test_suite_id")).toBe("2");
   });
 });
 

@@ -15,6 +15,7 @@ import diffJson from "./fixtures/diff.json";
 import modelJson from "./fixtures/model.json";
 import modelsJson from "./fixtures/models.json";
 import overviewJson from "./fixtures/overview.json";
+import resultsOptionsJson from "./fixtures/results-options.json";
 import runsJson from "./fixtures/runs.json";
 import suiteJson from "./fixtures/suite.json";
 import suitesJson from "./fixtures/suites.json";
@@ -26,6 +27,8 @@ export const diff = diffJson as SuiteDiff;
 export const models = modelsJson as PagedModels;
 export const model = modelJson as ModelDetail;
 export const runs = runsJson as PagedRuns;
+/** What /app/results/options answers for the example suite (the results page's first request). */
+export const resultsOptions: unknown = resultsOptionsJson;
 
 export const session: SessionInfo = {
   token_name: "webdev",
