@@ -212,18 +212,18 @@ describe("route loaders", () => {
 
 describe("the results route", () => {
   it("asks for the suite's runs before the results page has mounted, and only once", async () => {
-    let client: QueryClient | undefined;
+    const app: { client?: QueryClient } = {};
     const watchersWhenAsked: number[] = [];
     const { requests } = mockApi({
       "GET /api/v1/session": () => json(session),
       "GET /api/v1/app/results/options": () => {
-        const query = client?.getQueryCache().find({ queryKey: ["results", "options", 2] });
+        const query = app.client?.getQueryCache().find({ queryKey: ["results", "options", 2] });
         watchersWhenAsked.push(query?.getObserversCount() ?? -1);
         return json(resultsOptions);
       },
     });
     const { queryClient } = renderApp("/results?suite=2&models=1,2");
-    client = queryClient;
+    app.client = queryClient;
     // Once the page has mounted, its hook watches the very query the loader started.
     await waitFor(() =>
       expect(queryClient.getQueryCache().find({ queryKey: ["results", "options", 2] })?.getObserversCount()).toBe(1),
