@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { arrowOf, deltaState, gridColumns, resolveCell, rowIsSignificant } from "./cells";
 import { NO_OVERRIDES } from "./direction";
 import { COLUMNS, METRICS, MODELS, ROWS } from "./fixture";
+import type { CellStats } from "./types";
 
 const columns = gridColumns(COLUMNS, METRICS, MODELS, 1, NO_OVERRIDES);
 const column = (configuration: string | null, metric: string, model: number) =>
@@ -77,8 +78,10 @@ describe("resolveCell", () => {
     expect(view.state).toBe("insufficient");
   });
 
-  it("keeps non-finite values the wire tagged", () => {
-    const cells = [{ value: 0.5 }, { value: { "$assay:float": "NaN" }, delta: { "$assay:float": "NaN" } }];
+  it("reads non-finite values, decoded or still tagged as on the wire", () => {
+    // The API client decodes tags; a body that reached the page some other way must not break it.
+    const tagged = { value: { "$assay:float": "NaN" }, delta: { "$assay:float": "NaN" } } as unknown as CellStats;
+    const cells: CellStats[] = [{ value: 0.5 }, tagged];
     const cols = gridColumns(
       [
         { configuration: null, metric: "ap", model_id: 1 },
@@ -92,6 +95,7 @@ describe("resolveCell", () => {
     const view = resolveCell(cells, cols[1]);
     expect(view.value).toBeNaN();
     expect(view.state).toBe("insufficient");
+    expect(resolveCell([{ value: 0.5 }, { value: Number.POSITIVE_INFINITY, delta: Number.POSITIVE_INFINITY, significant: true }], cols[1]).state).toBe("changed");
   });
 });
 

@@ -1,121 +1,24 @@
-/**
- * The results page's records, as the server sends them (src/assay/service/views.py).
- *
- * Floats may arrive as the tag object of a non-finite value ({"$assay:float": "NaN"}); `wire.ts` reads them.
- */
+// The results page's records: the server's (src/assay/service/views.py), as the generated client types them.
+// The client decodes non-finite floats on the way in (api/wire.ts), so every number here is a number.
 
-export type WireFloat = number | { "$assay:float": string } | null | undefined;
+import type { components } from "../api/schema";
 
-export interface ModelRef {
-  id: number;
-  name: string;
-}
+type Schemas = components["schemas"];
 
-export interface SuiteRef {
-  id: number;
-  name: string;
-  version: number;
-}
+export type ModelRef = Schemas["ModelRef"];
+export type SuiteRef = Schemas["SuiteRef"];
+export type TestCaseRef = Schemas["TestCaseRef"];
+export type RunOption = Schemas["RunOption"];
+export type ResultsOptions = Schemas["ResultsOptions"];
+export type MetricColumn = Schemas["MetricColumn"];
+export type ResultColumn = Schemas["ResultColumn"];
+export type CellStats = Schemas["CellStats"];
+export type ResultsRow = Schemas["ResultsRow"];
+export type ResultsTable = Schemas["ResultsTable"];
+export type NestedRow = Schemas["NestedRow"];
+export type NestedResults = Schemas["NestedResults"];
+export type PlotsOfModel = Schemas["PlotsOfModel"];
+export type TestCasePlots = Schemas["TestCasePlots"];
 
-export interface TestCaseRef {
-  id: number;
-  name: string;
-  version: number;
-  n_samples: number;
-}
-
-export interface RunOption {
-  model: ModelRef;
-  test_run_id: number;
-  evaluator: string | null;
-  configurations: (string | null)[];
-  completed: (string | null)[];
-}
-
-export interface ResultsOptions {
-  test_suite: SuiteRef;
-  evaluators: (string | null)[];
-  runs: RunOption[];
-}
-
-export type DirectionSource = "declared" | "name" | "none";
-
-export interface MetricColumn {
-  key: string;
-  label: string;
-  group: string | null;
-  higher_is_better: boolean | null;
-  direction_source: DirectionSource;
-  sample_field: string | null;
-}
-
-export interface ResultColumn {
-  configuration: string | null;
-  metric: string;
-  model_id: number;
-}
-
-export interface CellStats {
-  value: WireFloat;
-  n?: number | null;
-  delta?: WireFloat;
-  ci_low?: WireFloat;
-  ci_high?: WireFloat;
-  p_value?: WireFloat;
-  q_value?: WireFloat;
-  significant?: boolean | null;
-  test?: "paired" | "unpaired" | null;
-}
-
-export interface ResultsRow {
-  test_case: TestCaseRef;
-  cells: (CellStats | null)[];
-  nested_fields: string[];
-}
-
-export interface ResultsTable {
-  test_suite: SuiteRef;
-  models: ModelRef[];
-  baseline_id: number;
-  evaluator: string | null;
-  configurations: (string | null)[];
-  metrics: MetricColumn[];
-  columns: ResultColumn[];
-  rows: ResultsRow[];
-  suite_metrics: MetricColumn[];
-  suite_columns: ResultColumn[];
-  suite_cells: (CellStats | null)[];
-  total: number;
-  offset: number;
-  limit: number;
-  alpha: number;
-  confidence: number;
-  n_tests: number;
-  common_samples: boolean;
-}
-
-export interface NestedRow {
-  label: string;
-  cells: (CellStats | null)[];
-}
-
-export interface NestedResults {
-  test_case: TestCaseRef;
-  field: string;
-  metrics: MetricColumn[];
-  columns: ResultColumn[];
-  rows: NestedRow[];
-}
-
-export interface PlotsOfModel {
-  model_id: number;
-  configuration: string | null;
-  plots: Record<string, unknown>[];
-}
-
-export interface TestCasePlots {
-  test_case: TestCaseRef;
-  plots: PlotsOfModel[];
-}
-
+export type DirectionSource = MetricColumn["direction_source"];
 export type SortBy = "value" | "delta" | "significance";
