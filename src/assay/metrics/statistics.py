@@ -31,6 +31,7 @@ from assay.metrics._errors import MetricsInputError
 
 __all__ = [
     "PairedDraws",
+    "ResampledMeans",
     "BatchTestResult",
     "ConfidenceInterval",
     "PermutationTestResult",
@@ -573,8 +574,8 @@ class PairedDraws:
         estimate = d.mean(axis=0)
         low = high = np.full(d.shape[1], np.nan)
         if intervals:
-            low, high = _interval(self._product(self.counts, d, counts=True), confidence)
-        null = self._product(self.flips, d, counts=False)
+            low, high = _interval(self.product(d, counts=True), confidence)
+        null = self.product(d, counts=False)
         p = _two_sided(null, estimate, np.abs(d).mean(axis=0), 0 if self.exact else 1)
         return BatchTestResult(
             _scatter(keep, estimate),
@@ -585,9 +586,10 @@ class PairedDraws:
             self.exact,
         )
 
-    def _product(self, draws: npt.NDArray[Any], d: npt.NDArray[np.float64], *, counts: bool) -> npt.NDArray[np.float64]:
-        """Resampled means ``W @ d / n`` in blocks, ``W`` the counts or the signs (``-1`` where flipped)."""
+    def product(self, d: npt.NDArray[np.float64], *, counts: bool) -> npt.NDArray[np.float64]:
+        """Resampled means ``W @ d / n`` of ``(n, T)`` columns, ``W`` the counts or the signs (``-1``: flipped)."""
         n = self.n
+        draws = self.counts if counts else self.flips
         out = np.empty((draws.shape[0], d.shape[1]))
         block = max(1, _BLOCK_ELEMENTS // n)
         for start in range(0, draws.shape[0], block):
@@ -595,6 +597,94 @@ class PairedDraws:
             weights = part.astype(np.float64) if counts else np.where(part, -1.0, 1.0)
             out[start : start + part.shape[0]] = weights @ d / n
         return out
+
+
+@dataclass(frozen=True, eq=False)
+class ResampledMeans:
+    """Bootstrap and sign-flip means of many per-sample columns under one :class:`PairedDraws`.
+
+    Both resampled statistics of :func:`paired_tests` are linear in the differences: with ``C`` the counts and
+    ``S`` the signs, ``C @ (a - b) / n = C @ a / n - C @ b / n``, and likewise for ``S``. So the resampled means
+    of every column (each model's metric, say) are computed once, and any pair of columns is then compared
+    by subtracting two of them: ``O(resamples)`` per test instead of ``O(resamples x samples)``, which makes
+    comparing against another baseline cheap.
+
+    The results are those of :func:`paired_tests` on ``values[:, first] - values[:, second]`` up to rounding:
+    the null statistics are differences of sums of ``a`` and of ``b`` rather than sums of ``a - b``, so ties
+    with the observed difference are decided up to ``100`` ulp of ``mean|a| + mean|b|`` (instead of
+    ``mean|a - b|``).
+
+    Attributes:
+        draws: The resamples.
+        values: ``(n, K)`` the per-sample columns.
+        boot: ``(K, n_resamples)`` their bootstrap means, a column's resamples contiguous.
+        null: ``(K, P)`` their sign-flipped means.
+    """
+
+    draws: PairedDraws
+    values: npt.NDArray[np.float64]
+    boot: npt.NDArray[np.float64]
+    null: npt.NDArray[np.float64]
+
+    @classmethod
+    def of(cls, draws: PairedDraws, values: npt.ArrayLike) -> ResampledMeans:
+        """The resampled means of ``values`` (``(n, K)``) under ``draws``.
+
+        Raises:
+            MetricsInputError: ``values`` does not have ``draws.n`` rows.
+        """
+        v = _columns(values, "values")
+        if v.shape[0] != draws.n:
+            raise MetricsInputError(f"values has {v.shape[0]} samples but the draws were made for {draws.n}")
+        # A non-finite value spreads NaN over its own column's resamples only; such columns are not tested.
+        # Stored a column per row: a comparison gathers whole columns, contiguous this way.
+        boot = np.ascontiguousarray(draws.product(v, counts=True).T)
+        null = np.ascontiguousarray(draws.product(v, counts=False).T)
+        return cls(draws, v, boot, null)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the means and values."""
+        return int(self.values.nbytes + self.boot.nbytes + self.null.nbytes)
+
+    def compare(
+        self,
+        first: npt.ArrayLike,
+        second: npt.ArrayLike,
+        *,
+        confidence: float = 0.95,
+        intervals: bool = True,
+    ) -> BatchTestResult:
+        """Paired tests of column ``first[t]`` minus column ``second[t]``, for every ``t``.
+
+        Args:
+            first: ``(T,)`` column indices.
+            second: ``(T,)`` column indices.
+            confidence: Confidence level of the intervals, in (0, 1).
+            intervals: Whether to compute the intervals (``False``: NaN bounds).
+
+        Raises:
+            MetricsInputError: an invalid confidence.
+        """
+        _check(confidence, self.boot.shape[1])
+        i = np.asarray(first, dtype=np.int64)
+        j = np.asarray(second, dtype=np.int64)
+        d = self.values[:, i] - self.values[:, j]
+        keep = _finite_columns(d)
+        nan = np.full(i.shape[0], np.nan)
+        exact = self.draws.exact
+        if not keep.any():
+            return BatchTestResult(nan, nan.copy(), nan.copy(), nan.copy(), confidence, exact)
+        i, j, d = i[keep], j[keep], d[:, keep]
+        estimate = d.mean(axis=0)
+        low = high = np.full(d.shape[1], np.nan)
+        if intervals:
+            low, high = _interval((self.boot[i] - self.boot[j]).T, confidence)
+        scale = np.abs(self.values[:, i]).mean(axis=0) + np.abs(self.values[:, j]).mean(axis=0)
+        p = _two_sided((self.null[i] - self.null[j]).T, estimate, scale, 0 if exact else 1)
+        return BatchTestResult(
+            _scatter(keep, estimate), _scatter(keep, low), _scatter(keep, high), _scatter(keep, p), confidence, exact
+        )
 
 
 def unpaired_tests(

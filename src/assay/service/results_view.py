@@ -28,14 +28,16 @@ table again costs no statistics.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import importlib
 import math
 import re
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,9 +45,15 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from assay._wire import encode, has_nonfinite, tag_nonfinite
+from assay._wire import encode, tag_nonfinite
 from assay.errors import InputValidationError, NotFoundError
-from assay.metrics.statistics import BatchTestResult, PairedDraws, benjamini_hochberg, unpaired_tests
+from assay.metrics.statistics import (
+    BatchTestResult,
+    PairedDraws,
+    ResampledMeans,
+    benjamini_hochberg,
+    unpaired_tests,
+)
 from assay.service.views import (
     CellStats,
     MetricColumn,
@@ -770,6 +778,8 @@ class Prepared:
         value: The values (meaningful where ``has_value``).
         n: Samples of each cell's per-sample metrics, ``-1`` when it has none.
         blocks: By row, then configuration, then model id: the per-sample metrics tested.
+        means: Resampled means of the per-sample columns, by test case and configuration, made on first use
+            when they fit (:data:`LINEAR_BYTES`), so that each baseline costs a subtraction per test.
     """
 
     data: TableData
@@ -785,6 +795,7 @@ class Prepared:
     value: FloatArray
     n: IntArray
     blocks: list[dict[str | None, dict[int, _Block]]]
+    means: dict[Hashable, tuple[ResampledMeans, dict[tuple[int, str], int]]] = field(default_factory=dict)
 
 
 def prepare(data: TableData, *, common_samples: bool = False) -> Prepared:
@@ -881,9 +892,47 @@ def prepare(data: TableData, *, common_samples: bool = False) -> Prepared:
     )
 
 
+@functools.cache
+def _blas_controller() -> Any:
+    try:
+        # Optional (see _one_blas_thread), and untyped: imported by name.
+        module = importlib.import_module("threadpoolctl")
+    except ImportError:
+        return None
+    return module.ThreadpoolController()
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """BLAS on one thread while the tests run, when ``threadpoolctl`` is installed.
+
+    The products here are small (1000 resamples x a few hundred samples); a multi-threaded BLAS spends more
+    on waking and syncing its threads than on them, 4-5 times more on a busy 2-core machine. One thread
+    gives the same numbers (BLAS splits rows and columns among threads, not the sums).
+    """
+    controller = _blas_controller()
+    if controller is None:
+        yield
+        return
+    with controller.limit(limits=1, user_api="blas"):
+        yield
+
+
+#: Pending intervals of a row: each fills the bounds of some of its tests.
+_Fill = Callable[[], None]
+
+#: The most memory a prepared table's resampled means may take (:class:`ResampledMeans` per test case and
+#: configuration, which make another baseline cheap); beyond it (the stress set would need ~1 GB) every
+#: baseline resamples its differences itself.
+LINEAR_BYTES = 192 * 2**20
+
+
 @dataclass
 class Tested:
     """A prepared table against one baseline: deltas, and every test's interval and p-value (no alpha yet).
+
+    P-values are computed for every test (Benjamini–Hochberg needs them all); intervals only for the rows a
+    page shows, on first use (:meth:`fill_intervals`), as they cost most and no sort or filter uses them.
 
     Attributes:
         prepared: The table.
@@ -911,6 +960,28 @@ class Tested:
     low: FloatArray
     high: FloatArray
     p_value: FloatArray
+    pending: dict[int, list[_Fill]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fill_intervals(self, row: int) -> None:
+        """Compute the intervals of a row's tests, if not yet done."""
+        if row not in self.pending:
+            return
+        with self._lock, _one_blas_thread():
+            for fill in self.pending.pop(row, []):
+                fill()
+
+
+def _linear(prepared: Prepared, n_resamples: int) -> bool:
+    """Whether the resampled means of every tested column fit in :data:`LINEAR_BYTES`."""
+    k = len(prepared.decomposable)
+    total = 0
+    for by_configuration in prepared.blocks:
+        for blocks in by_configuration.values():
+            for block in blocks.values():
+                patterns = min(n_resamples, 2**block.n) if block.n < 63 else n_resamples
+                total += 8 * k * (n_resamples + patterns + block.n)
+    return total <= LINEAR_BYTES
 
 
 def run_tests(
@@ -941,27 +1012,28 @@ def run_tests(
     others = np.array([c.model_id != baseline for c in columns], dtype=bool)
     has_delta = prepared.has_value & prepared.has_value[:, base_columns] & others[None, :]
     delta = np.where(has_delta, prepared.value - prepared.value[:, base_columns], np.nan)
+    linear = _linear(prepared, n_resamples)
     found: list[tuple[int, int, bool, float, float, float]] = []
-    for row_index, case in enumerate(data.test_cases):
-        for configuration, blocks in prepared.blocks[row_index].items():
-            found.extend(
-                _tests_of_case(
+    fills: dict[int, list[tuple[list[int], Callable[[], BatchTestResult]]]] = {}
+    with _one_blas_thread():
+        for row_index, case in enumerate(data.test_cases):
+            for configuration, blocks in prepared.blocks[row_index].items():
+                tests, later, n_paired = _tests_of_case(
                     prepared,
-                    row_index,
-                    case.id,
-                    configuration,
+                    _CaseKey(row_index, case.id, configuration),
                     blocks,
                     baseline,
-                    confidence,
-                    n_resamples,
-                    draw,
+                    _Options(confidence, n_resamples, draw, linear),
                 )
-            )
+                if later is not None:
+                    first = len(found)
+                    fills.setdefault(row_index, []).append((list(range(first, first + n_paired)), later))
+                found.extend(tests)
     test_at = np.full(prepared.present.shape, -1, dtype=np.int64)
     rows = np.array([t[0] for t in found], dtype=np.int64)
     cols = np.array([t[1] for t in found], dtype=np.int64)
     test_at[rows, cols] = np.arange(len(found))
-    return Tested(
+    tested = Tested(
         prepared=prepared,
         baseline_id=baseline,
         confidence=confidence,
@@ -976,26 +1048,80 @@ def run_tests(
         high=np.array([t[4] for t in found], dtype=np.float64),
         p_value=np.array([t[5] for t in found], dtype=np.float64),
     )
+    for row_index, parts in fills.items():
+        tested.pending[row_index] = [_filler(tested, indices, later) for indices, later in parts]
+    return tested
+
+
+def _filler(tested: Tested, indices: list[int], later: Callable[[], BatchTestResult]) -> _Fill:
+    def fill() -> None:
+        result = later()
+        # The tests kept are those whose p-value is not NaN, in order: so are their intervals.
+        kept = ~np.isnan(result.p_value)
+        tested.low[indices] = result.low[kept]
+        tested.high[indices] = result.high[kept]
+
+    return fill
+
+
+@dataclass(frozen=True)
+class _CaseKey:
+    row: int
+    test_case_id: int
+    configuration: str | None
+
+
+@dataclass(frozen=True)
+class _Options:
+    confidence: float
+    n_resamples: int
+    draw: DrawsSource
+    linear: bool
+
+
+def _resampled_means(
+    prepared: Prepared, where: _CaseKey, blocks: Mapping[int, _Block], base: _Block, options: _Options
+) -> tuple[ResampledMeans, dict[tuple[int, str], int]]:
+    """The resampled means of every model on the baseline's samples, kept with the prepared table."""
+    same = [model_id for model_id, block in blocks.items() if np.array_equal(block.sample_ids, base.sample_ids)]
+    key = (where.row, where.configuration, options.n_resamples, tuple(same))
+    found = prepared.means.get(key)
+    if found is None:
+        fields = sorted({name for _, name in prepared.decomposable})
+        at: dict[tuple[int, str], int] = {}
+        parts: list[FloatArray] = []
+        for model_id in same:
+            block = blocks[model_id]
+            for name in fields:
+                if name in block.fields:
+                    at[(model_id, name)] = len(parts)
+                    parts.append(block.column(name))
+        draws = options.draw(where.test_case_id, where.configuration, base.n, options.n_resamples)
+        found = prepared.means[key] = (ResampledMeans.of(draws, np.column_stack(parts)), at)
+    return found
 
 
 def _tests_of_case(
     prepared: Prepared,
-    row: int,
-    test_case_id: int,
-    configuration: str | None,
+    where: _CaseKey,
     blocks: Mapping[int, _Block],
     baseline: int,
-    confidence: float,
-    n_resamples: int,
-    draw: DrawsSource,
-) -> list[tuple[int, int, bool, float, float, float]]:
-    """The tests of every other model against the baseline on one test case under one configuration."""
+    options: _Options,
+) -> tuple[list[tuple[int, int, bool, float, float, float]], Callable[[], BatchTestResult] | None, int]:
+    """The tests of every other model against the baseline on one test case under one configuration.
+
+    Returns:
+        ``(row, column, paired, low, high, p)`` of each test (paired ones first, their intervals NaN), what
+        computes the paired tests again with their intervals (``None`` when there is none), and how many of
+        the tests are paired.
+    """
     base = blocks.get(baseline)
     decomposable = prepared.decomposable
     if base is None or base.n == 0 or not decomposable:
-        return []
+        return [], None, 0
     index = prepared.column_index
-    has_value, value = prepared.has_value[row], prepared.value[row]
+    configuration = where.configuration
+    has_value, value = prepared.has_value[where.row], prepared.value[where.row]
 
     def finite(model_id: int, key: str) -> bool:
         at = index[(configuration, key, model_id)]
@@ -1024,20 +1150,39 @@ def _tests_of_case(
             p_value = float(result.p_value[at])
             if not math.isnan(p_value):
                 column = index[(configuration, key, model_id)]
-                found.append((row, column, is_paired, float(result.low[at]), float(result.high[at]), p_value))
+                found.append((where.row, column, is_paired, float(result.low[at]), float(result.high[at]), p_value))
 
+    later: Callable[[], BatchTestResult] | None = None
     if paired:
-        diffs = np.column_stack([blocks[model_id].column(name) - base.column(name) for model_id, _, name in paired])
-        result = draw(test_case_id, configuration, base.n, n_resamples).test(diffs, confidence=confidence)
+        confidence = options.confidence
+        if options.linear:
+            means, at = _resampled_means(prepared, where, blocks, base, options)
+            first = [at[(model_id, name)] for model_id, _, name in paired]
+            second = [at[(baseline, name)] for _, _, name in paired]
+
+            def later() -> BatchTestResult:
+                return means.compare(first, second, confidence=confidence)
+
+            result = means.compare(first, second, confidence=confidence, intervals=False)
+        else:
+            diffs = np.column_stack([blocks[model_id].column(name) - base.column(name) for model_id, _, name in paired])
+            draws = options.draw(where.test_case_id, configuration, base.n, options.n_resamples)
+
+            def later() -> BatchTestResult:
+                return draws.test(diffs, confidence=confidence)
+
+            result = draws.test(diffs, confidence=confidence, intervals=False)
         collect(result, [(key, model_id) for model_id, key, _ in paired], True)
+    paired_found = len(found)
     for model_id, wanted in unpaired.items():
         block = blocks[model_id]
         own = np.column_stack([block.column(name) for _, name in wanted])
         theirs = np.column_stack([base.column(name) for _, name in wanted])
-        seed = _seed(test_case_id, configuration, model_id)
-        result = unpaired_tests(own, theirs, confidence=confidence, n_resamples=n_resamples, seed=seed)
+        seed = _seed(where.test_case_id, configuration, model_id)
+        result = unpaired_tests(own, theirs, confidence=options.confidence, n_resamples=options.n_resamples, seed=seed)
         collect(result, [(key, model_id) for key, _ in wanted], False)
-    return found
+    # The paired tests come first: their intervals are filled later, by position.
+    return found, later if paired_found else None, paired_found
 
 
 def _suite_part(
@@ -1126,6 +1271,7 @@ class FullTable:
 
     def _cells(self, index: int) -> list[Json | None]:
         tested = self.tested
+        tested.fill_intervals(index)
         prepared = tested.prepared
         present = prepared.present[index].tolist()
         has_value = prepared.has_value[index].tolist()
@@ -1162,6 +1308,19 @@ class FullTable:
             cells.append(cell)
         return cells
 
+    def _nonfinite(self, index: int) -> bool:
+        """Whether a number of row ``index``'s cells is NaN or infinite (checked on the arrays, not cell by cell)."""
+        tested = self.tested
+        prepared = tested.prepared
+        if np.any(prepared.has_value[index] & ~np.isfinite(prepared.value[index])):
+            return True
+        if np.any(tested.has_delta[index] & ~np.isfinite(tested.delta[index])):
+            return True
+        at = tested.test_at[index]
+        at = at[at >= 0]
+        parts = (tested.low[at], tested.high[at], tested.p_value[at], self.q_value[at]) if at.size else ()
+        return any(not np.all(np.isfinite(part)) for part in parts)
+
     def row_json(self, index: int) -> Json:
         """Row ``index`` as wire data (made once)."""
         found = self._json.get(index)
@@ -1169,7 +1328,7 @@ class FullTable:
             cells = self._cells(index)
             found = self._json[index] = {
                 "test_case": self.test_cases[index].model_dump(),
-                "cells": tag_nonfinite(cells) if any(c is not None and has_nonfinite(c) for c in cells) else cells,
+                "cells": tag_nonfinite(cells) if self._nonfinite(index) else cells,
                 "nested_fields": list(self.tested.prepared.nested_fields[index]),
             }
         return found
