@@ -128,39 +128,81 @@ class Server:
         self.process.wait(timeout=20)
 
 
-def api_figures(server: Server, main: web_data.Generated, runs: int) -> list[str]:
+def _get(client: httpx.Client, params: list[tuple[str, object]], headers: dict[str, str] | None = None) -> float:
+    """Milliseconds of one ``GET /app/results`` (raising on an error status)."""
+    started = time.perf_counter()
+    response = client.get("/api/v1/app/results", params=params, headers=headers or {})
+    if response.status_code != 304:
+        response.raise_for_status()
+    return (time.perf_counter() - started) * 1000
+
+
+def _once(name: str, value_ms: float, target_ms: float) -> str:
+    verdict = "ok" if value_ms <= target_ms else "MISSED"
+    return f"{name:<44} once {value_ms:7.1f} ms                        target {target_ms:6.0f} ms   {verdict}"
+
+
+def api_figures(server: Server, main: web_data.Generated, stress: web_data.Generated, runs: int) -> list[str]:
+    """The results API on both sets, each case of the server's caches timed apart.
+
+    The server is fresh, so the first request of each set is cold (stored results read and decoded, every
+    test computed); then come the requests the page makes as the user works: the same page again, a
+    revalidation (304), another alpha, another baseline (each model once), the common-samples toggle.
+    """
     headers = {"Authorization": f"Bearer {server.token}"}
-    params = [("test_suite_id", main.suite_id), *(("model_ids", m) for m in main.model_ids)]
     out = []
-    with httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
+    with httpx.Client(base_url=server.url, headers=headers, timeout=300) as client:
+        params: list[tuple[str, object]] = [
+            ("test_suite_id", main.suite_id),
+            *(("model_ids", m) for m in main.model_ids),
+        ]
         started = time.perf_counter()
         first = client.get("/api/v1/app/results", params=params)
         first.raise_for_status()
         cold = (time.perf_counter() - started) * 1000
-        times, revalidated = [], []
-        for _ in range(runs):
-            started = time.perf_counter()
-            client.get("/api/v1/app/results", params=params).raise_for_status()
-            times.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            again = client.get("/api/v1/app/results", params=params, headers={"If-None-Match": first.headers["etag"]})
-            assert again.status_code == 304
-            revalidated.append((time.perf_counter() - started) * 1000)
-        # Another alpha is another table: BH and the states are recomputed, the per-sample tests reused or not,
-        # depending on the server's cache; each value is asked once.
-        fresh = []
-        for i in range(runs):
-            started = time.perf_counter()
-            client.get("/api/v1/app/results", params=[*params, ("alpha", 0.01 + i / 1000)]).raise_for_status()
-            fresh.append((time.perf_counter() - started) * 1000)
         body = first.json()
-    out.append(
-        f"results API, {main.n_test_cases} test cases x {len(main.model_ids)} models x {len(body['metrics'])} "
-        f"metrics x {len(body['configurations'])} configuration(s): first request {cold:.0f} ms"
-    )
-    out.append(_line("results API (repeated)", times, 100))
-    out.append(_line("results API (If-None-Match, 304)", revalidated, 100))
-    out.append(_line("results API (new alpha each time)", fresh, 100))
+        times = [_get(client, params) for _ in range(runs)]
+        revalidated = [_get(client, params, {"If-None-Match": first.headers["etag"]}) for _ in range(runs)]
+        # Each alpha is asked once: the tests are reused, only Benjamini-Hochberg runs again.
+        fresh = [_get(client, [*params, ("alpha", 0.01 + i / 1000)]) for i in range(runs)]
+        # Each other model as the baseline, once (its tests are new), then the first again (kept).
+        baselines = [_get(client, [*params, ("baseline_id", m)]) for m in main.model_ids[1:]]
+        back = _get(client, [*params, ("baseline_id", main.model_ids[0])])
+        common_on = _get(client, [*params, ("common_samples", "true")])
+        common_again = [_get(client, [*params, ("common_samples", "true")]) for _ in range(runs)]
+        common_off = _get(client, [*params, ("common_samples", "false")])
+        out.append(
+            f"results API, {main.n_test_cases} test cases x {len(main.model_ids)} models x {len(body['metrics'])} "
+            f"metrics x {len(body['configurations'])} configuration(s), {body['n_tests']} tests, "
+            f"{len(first.content) / 1e6:.1f} MB a page:"
+        )
+        out.append(_once("first request (cold server)", cold, 100))
+        out.append(_line("repeated", times, 100))
+        out.append(_line("If-None-Match, 304", revalidated, 100))
+        out.append(_line("new alpha each time", fresh, 100))
+        out.append(_line("baseline change (each other model once)", baselines, 100))
+        out.append(_once("baseline back to the first model", back, 100))
+        out.append(_once("common samples on (first time)", common_on, 100))
+        out.append(_line("common samples on (again)", common_again, 100))
+        out.append(_once("common samples off", common_off, 100))
+
+        params = [("test_suite_id", stress.suite_id), *(("model_ids", m) for m in stress.model_ids)]
+        started = time.perf_counter()
+        first = client.get("/api/v1/app/results", params=params)
+        first.raise_for_status()
+        cold = (time.perf_counter() - started) * 1000
+        body = first.json()
+        pages = [_get(client, [*params, ("offset", 50 * (i % 10)), ("limit", 50)]) for i in range(1, runs + 1)]
+        stress_baselines = [_get(client, [*params, ("baseline_id", m)]) for m in stress.model_ids[1:4]]
+        stress_common = _get(client, [*params, ("common_samples", "true")])
+        out.append(
+            f"results API, stress set {stress.n_test_cases} test cases x {len(stress.model_ids)} models, "
+            f"{body['n_tests']} tests, {len(first.content) / 1e6:.1f} MB a page:"
+        )
+        out.append(_once("first request (cold)", cold, 2000))
+        out.append(_line("a page of it (first time each, then kept)", pages, 100))
+        out.append(_line("baseline change (3 models once each)", stress_baselines, 100))
+        out.append(_once("common samples on", stress_common, 100))
     return out
 
 
@@ -269,7 +311,7 @@ def main() -> None:
     main_set, stress_set = generate(home)
     server = Server(home)
     try:
-        lines = api_figures(server, main_set, args.runs)
+        lines = api_figures(server, main_set, stress_set, args.runs)
         if not args.api_only:
             lines += browser_figures(server, main_set, stress_set, args.runs)
     finally:

@@ -161,3 +161,43 @@ def test_constant_differences_have_a_point_interval_and_zero_differences_p_one()
 def test_bad_input_is_refused(call, message):
     with pytest.raises(MetricsInputError, match=message):
         call()
+
+
+@pytest.mark.parametrize("n", [6, 40])
+def test_draws_made_once_test_any_differences_exactly_as_paired_tests(n):
+    rng = np.random.default_rng(n)
+    draws = statistics.PairedDraws.draw(n, n_resamples=400, seed=5)
+    assert draws.exact == (2**n <= 400) and draws.nbytes < 400 * n * 2 + 2**n * n
+    for shift in (0.0, 0.5):
+        d = rng.normal(shift, 1, (n, 3))
+        reused = draws.test(d, confidence=0.9)
+        once = paired_tests(d, confidence=0.9, n_resamples=400, seed=5)
+        for field in ("estimate", "low", "high", "p_value"):
+            np.testing.assert_array_equal(getattr(reused, field), getattr(once, field))
+    # Without intervals the p-values are the same and the bounds are not computed.
+    quick = draws.test(d, intervals=False)
+    np.testing.assert_array_equal(quick.p_value, paired_tests(d, n_resamples=400, seed=5).p_value)
+    assert np.isnan(quick.low).all() and np.isnan(quick.high).all()
+    with pytest.raises(MetricsInputError, match="samples"):
+        draws.test(np.zeros((n + 1, 2)))
+
+
+@pytest.mark.parametrize("n", [7, 60])
+def test_resampled_means_compare_any_two_columns_like_paired_tests_of_their_differences(n):
+    rng = np.random.default_rng(n)
+    values = rng.normal(0, 1, (n, 4)) + np.array([0.0, 0.8, 0.1, 0.0])
+    values[:, 3] = values[:, 0]  # a model equal to the first on every sample
+    values[0, 2] = np.nan  # one non-finite value: that column is not tested, the others are
+    draws = statistics.PairedDraws.draw(n, n_resamples=300, seed=9)
+    means = statistics.ResampledMeans.of(draws, values)
+    first, second = [1, 2, 3, 0], [0, 0, 0, 1]
+    compared = means.compare(first, second, confidence=0.9)
+    direct = paired_tests(values[:, first] - values[:, second], confidence=0.9, n_resamples=300, seed=9)
+    tested = [0, 2, 3]
+    for field in ("estimate", "low", "high"):
+        np.testing.assert_allclose(getattr(compared, field)[tested], getattr(direct, field)[tested], atol=1e-12)
+    np.testing.assert_array_equal(compared.p_value[tested], direct.p_value[tested])
+    assert np.isnan(compared.p_value[1]) and np.isnan(direct.p_value[1])
+    # Identical columns: no difference, p = 1, a point interval at 0.
+    assert compared.p_value[2] == 1.0 and abs(compared.low[2]) < 1e-12 and abs(compared.high[2]) < 1e-12
+    assert np.isnan(means.compare(first, second, intervals=False).low).all()

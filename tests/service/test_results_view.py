@@ -14,9 +14,11 @@ import pytest
 from tests.service.results_world import (
     DATABASES,
     HARD,
+    Photo,
     World,
     build_function_world,
     build_world,
+    case_score,
     sample_score,
     world_on,
 )
@@ -25,8 +27,10 @@ from assay._wire import encode
 from assay.errors import InputValidationError, NotFoundError
 from assay.metrics.statistics import benjamini_hochberg
 from assay.service import Service
+from assay.service.models import SampleMetricsRow, TestCaseMetricsRow
 from assay.service.results_view import direction_from_name
 from assay.service.views import CellStats, ResultsTable
+from assay.workflow._metrics_codec import encode_metrics
 
 
 @pytest.fixture(scope="module", params=DATABASES)
@@ -459,3 +463,110 @@ def test_the_wire_form_of_a_page_is_its_record_encoded(reader, world, page):
     record = reader.read_results_table(world.suite_id, model_ids=ids, **page)
     wire = reader.read_results_table_json(world.suite_id, model_ids=ids, **page)
     assert encode(wire) == encode(record)
+
+
+def _tested(table: ResultsTable) -> list[CellStats]:
+    return [c for row in table.rows for c in row.cells if c is not None and c.p_value is not None]
+
+
+def test_another_alpha_keeps_every_test_and_applies_benjamini_hochberg_at_it(reader, world):
+    loose = full_table(reader, world, alpha=0.3)
+    strict = full_table(reader, world, alpha=0.001)
+    assert loose.alpha == 0.3 and strict.alpha == 0.001
+    # The tests do not depend on alpha: the same p-values, intervals and adjusted p-values.
+    assert [(c.p_value, c.ci_low, c.ci_high, c.q_value) for c in _tested(loose)] == [
+        (c.p_value, c.ci_low, c.ci_high, c.q_value) for c in _tested(strict)
+    ]
+    for table in (loose, strict):
+        rejected, adjusted = benjamini_hochberg([c.p_value for c in _tested(table)], alpha=table.alpha)
+        assert [c.significant for c in _tested(table)] == rejected.tolist()
+        assert [c.q_value for c in _tested(table)] == pytest.approx(adjusted.tolist())
+    assert sum(c.significant for c in _tested(loose)) > sum(c.significant for c in _tested(strict))
+    # What a fresh process computes at that alpha directly.
+    fresh = Service.from_url(world.url)
+    try:
+        assert encode(full_table(fresh, world, alpha=0.001)) == encode(strict)
+    finally:
+        fresh.close()
+
+
+def test_a_baseline_change_and_back_gives_what_a_fresh_process_gives(reader, world):
+    base, better = world.models["base"], world.models["better"]
+    first = full_table(reader, world)
+    other = full_table(reader, world, baseline_id=better)
+    assert encode(full_table(reader, world)) == encode(first)
+    fresh = Service.from_url(world.url)
+    try:
+        assert encode(full_table(fresh, world, baseline_id=better)) == encode(other)
+    finally:
+        fresh.close()
+    # Swapping the two models of a paired test negates the difference and its interval, not the p-value.
+    forward, backward = cell(first, "hard", "accuracy", better), cell(other, "hard", "accuracy", base)
+    assert backward.test == forward.test == "paired"
+    assert backward.delta == pytest.approx(-forward.delta) and backward.p_value == forward.p_value
+    assert backward.ci_low == pytest.approx(-forward.ci_high) and backward.ci_high == pytest.approx(-forward.ci_low)
+
+
+def test_a_page_has_the_intervals_of_the_whole_table(reader, world):
+    ids = models(world, "base", "better", "partial")
+    fresh = Service.from_url(world.url)
+    try:
+        # Intervals are computed for the rows a page shows: a page asked first has them all the same.
+        page = fresh.read_results_table(world.suite_id, model_ids=ids, offset=2, limit=1)
+        sorted_page = fresh.read_results_table(
+            world.suite_id, model_ids=ids, sort_metric="accuracy", sort_by="significance", limit=1
+        )
+    finally:
+        fresh.close()
+    whole = full_table(reader, world)
+    assert encode(page.rows) == encode(whole.rows[2:3])
+    [top] = sorted_page.rows
+    assert encode(top) == encode(next(row for row in whole.rows if row.test_case == top.test_case))
+    assert all(c.ci_low is not None and c.ci_high is not None for c in _tested(page))
+
+
+def test_sample_metrics_uploaded_after_a_cached_table_are_tested_at_any_alpha_and_baseline(own_world):
+    world = own_world
+    partial, better = world.models["partial"], world.models["better"]
+    service = Service.from_url(world.url)
+    try:
+        for options in ({}, {"alpha": 0.2}, {"baseline_id": better}):
+            before = full_table(service, world, **options)
+            found = cell(before, "hard", "accuracy", partial)
+            assert found.test == "unpaired" and found.n == 30
+        # The partial model's last 10 hard samples arrive: it now ran on the baseline's samples.
+        run = service.create_or_retrieve_test_run(partial, world.suite_id, world.evaluator, [])
+        late = world.case_samples["hard"][30:]
+        service.upload_test_sample_metrics(
+            run.id,
+            None,
+            [
+                SampleMetricsRow(
+                    test_sample=Photo(locator=f"s3://world/{i}.png")._to_dict(),
+                    metrics=encode_metrics(sample_score("better", i)),
+                    test_case_id=world.cases["hard"],
+                )
+                for i in late
+            ],
+        )
+        hard = world.case_samples["hard"]
+        scores = [sample_score("better", i) for i in hard]
+        service.upload_test_case_metrics(
+            run.id,
+            None,
+            [
+                TestCaseMetricsRow(
+                    test_case_id=world.cases["hard"],
+                    metrics=encode_metrics(case_score(hard, scores, False)),
+                    plots=None,
+                )
+            ],
+        )
+        for options in ({}, {"alpha": 0.2}, {"baseline_id": better}):
+            after = full_table(service, world, **options)
+            found = cell(after, "hard", "accuracy", partial)
+            assert found.n == 40 and found.test == "paired"
+        # Against the model whose scores it now has on every sample: no difference.
+        assert found.delta == 0.0 and found.p_value == 1.0 and not found.significant
+    finally:
+        service.close()
