@@ -14,16 +14,25 @@ What the results page shows is built here from the stored metrics, in memory, wi
 * **Significance.** Per test case and configuration, every other model is compared with the baseline on every
   decomposable metric: paired tests (bootstrap interval, sign-flip permutation) when both have per-sample
   metrics on exactly the same samples, unpaired ones (independent bootstrap, label permutation) otherwise.
-  Paired comparisons of one test case share one draw of resamples (:func:`assay.metrics.statistics.
-  paired_tests`). Benjamini–Hochberg then runs over every test of the table, before sorting, filtering and
-  paging, and a cell is significant when its q-value is at most ``alpha``. Seeds derive from the test case
-  and configuration, so the same request gives the same numbers.
+  Paired comparisons of one test case share one draw of resamples (:class:`assay.metrics.statistics.
+  PairedDraws`, as :func:`~assay.metrics.statistics.paired_tests` draws them), so the work is
+  O(resamples x samples) per model and metric of the test case, and the draw is made once per process.
+  When the table's resampled means fit in :data:`LINEAR_BYTES` (the 50 x 5 benchmark set takes ~26 MB, the
+  500 x 20 stress set would take ~1 GB and does not), each model's are computed once
+  (:class:`~assay.metrics.statistics.ResampledMeans`) and a test is a difference of two of them: the same
+  numbers up to rounding (ties decided within 100 ulp of the values compared), and another baseline costs a
+  subtraction per test. Benjamini–Hochberg then runs over every test of the table, before sorting,
+  filtering and paging, and a cell is significant when its q-value is at most ``alpha``. Intervals, which
+  nothing sorts or filters by, are computed for the rows a page shows when it is first made. Seeds derive
+  from the test case and configuration, so the same request gives the same numbers.
 * **Common samples.** With ``common_samples``, every model's per-sample values of a test case are restricted
   to the samples all selected models have, and decomposable metrics are recomputed as means over them.
 
-A built table is kept in a small in-process LRU (:class:`ResultsCache`) under a fingerprint of its inputs (the
-runs and when each last changed, the request, the metrics schema), so sorting, filtering and paging the same
-table again costs no statistics.
+A table is cached in layers in a small in-process LRU (:class:`ResultsCache`), each under a fingerprint of
+what it depends on (the runs and when each last changed, the metrics schema, then the baseline, then alpha):
+another alpha costs Benjamini–Hochberg, another baseline its tests, and sorting, filtering and paging the
+same table again cost no statistics. Pages are kept encoded with their ETag, so a revalidation encodes
+nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ import functools
 import hashlib
 import importlib
 import math
+import operator
 import re
 import threading
 import zlib
@@ -45,6 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from assay._bulk import gc_paused
 from assay._wire import encode, tag_nonfinite
 from assay.errors import InputValidationError, NotFoundError
 from assay.metrics.statistics import (
@@ -521,19 +532,30 @@ def _block_of(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> _Block:
     """A block from ``(sample id, metrics)`` rows sorted by sample id: every numeric or boolean field."""
     keys: dict[str, None] = {}
     shape: Any = None
+    shapes = 0
     for _, data in rows:
         # Rows of one metrics class share their keys: only a row of another shape can add any.
         if shape is None or data.keys() != shape:
             shape = data.keys()
+            shapes += 1
             keys.update(dict.fromkeys(shape))
     keys.pop(TYPE_KEY, None)
+    sample_ids = np.fromiter((sid for sid, _ in rows), dtype=np.int64, count=len(rows))
+    numeric = [name for name in keys if _is_number(next((v for _, d in rows if (v := d.get(name)) is not None), None))]
+    if shapes == 1 and numeric:
+        # Every row has every key: one tuple per row and one conversion for the whole block, the common case
+        # (a column holding anything but numbers, booleans and None falls back to the column-wise way).
+        pick = operator.itemgetter(*numeric)
+        try:
+            table = np.array([pick(data) for _, data in rows], dtype=np.float64).reshape(len(rows), len(numeric))
+        except (TypeError, ValueError):
+            pass
+        else:
+            return _Block(sample_ids, table, {name: at for at, name in enumerate(numeric)})
     names: dict[str, int] = {}
     columns: list[FloatArray] = []
-    for name in keys:
+    for name in numeric:
         raw = [data.get(name) for _, data in rows]
-        first = next((value for value in raw if value is not None), None)
-        if not _is_number(first):
-            continue
         try:
             # Numbers and booleans in every row: numpy converts the whole column at once.
             column = np.array(raw, dtype=np.float64)
@@ -542,7 +564,7 @@ def _block_of(rows: Sequence[tuple[int, Mapping[str, Any]]]) -> _Block:
         names[name] = len(columns)
         columns.append(column)
     values = np.column_stack(columns) if columns else np.empty((len(rows), 0))
-    return _Block(np.fromiter((sid for sid, _ in rows), dtype=np.int64, count=len(rows)), values, names)
+    return _Block(sample_ids, values, names)
 
 
 @dataclass
@@ -607,14 +629,16 @@ def load_case_data(
         found[configuration_id].cases[test_case_id] = metrics
     group: list[tuple[int, Json]] = []
     key: tuple[int, int] | None = None
-    for configuration_id, scope, sample_id, metrics in samples:
-        if (configuration_id, scope) != key:
-            if key is not None:
-                found[key[0]].blocks[key[1]] = _block_of(group)
-            key, group = (configuration_id, scope), []
-        group.append((sample_id, metrics))
-    if key is not None:
-        found[key[0]].blocks[key[1]] = _block_of(group)
+    # Rows make many small objects, none in a cycle: the cyclic collector would only slow this down.
+    with gc_paused():
+        for configuration_id, scope, sample_id, metrics in samples:
+            if (configuration_id, scope) != key:
+                if key is not None:
+                    found[key[0]].blocks[key[1]] = _block_of(group)
+                key, group = (configuration_id, scope), []
+            group.append((sample_id, metrics))
+        if key is not None:
+            found[key[0]].blocks[key[1]] = _block_of(group)
     for configuration_id, metrics in suites.items():
         found[configuration_id].suite = metrics
     return found
@@ -924,7 +948,7 @@ _Fill = Callable[[], None]
 #: The most memory a prepared table's resampled means may take (:class:`ResampledMeans` per test case and
 #: configuration, which make another baseline cheap); beyond it (the stress set would need ~1 GB) every
 #: baseline resamples its differences itself.
-LINEAR_BYTES = 192 * 2**20
+LINEAR_BYTES = 64 * 2**20
 
 
 @dataclass
