@@ -22,5 +22,7 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     css: false,
     restoreMocks: true,
+    // Page tests render the whole app; on a busy machine the default 5 s is too tight.
+    testTimeout: 20_000,
   },
 });

@@ -1,10 +1,13 @@
 import "@testing-library/jest-dom/vitest";
 
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
 
 // jsdom lays nothing out, so a virtualised table's scroll area would be 0 px tall and show no rows; give
 // scroll areas a viewport's height.
+// findBy*/waitFor give up after 1 s by default, which a loaded CI machine can exceed on a first render.
+configure({ asyncUtilTimeout: 4000 });
+
 // Test files may opt into the node environment (`// @vitest-environment node`), which has no DOM.
 const dom = typeof HTMLElement !== "undefined";
 if (dom) {
