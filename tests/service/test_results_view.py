@@ -26,7 +26,7 @@ from tests.service.results_world import (
 from assay._wire import encode
 from assay.errors import InputValidationError, NotFoundError
 from assay.metrics.statistics import benjamini_hochberg
-from assay.service import Service
+from assay.service import Service, results_view
 from assay.service.models import SampleMetricsRow, TestCaseMetricsRow
 from assay.service.results_view import direction_from_name
 from assay.service.views import CellStats, ResultsTable
@@ -570,3 +570,27 @@ def test_sample_metrics_uploaded_after_a_cached_table_are_tested_at_any_alpha_an
         assert found.delta == 0.0 and found.p_value == 1.0 and not found.significant
     finally:
         service.close()
+
+
+@pytest.mark.parametrize("options", [{}, {"common_samples": True}, {"baseline_id": "better"}])
+def test_tables_too_large_to_keep_resampled_means_test_the_same(world, monkeypatch, options):
+    if "baseline_id" in options:
+        options = {"baseline_id": world.models[options["baseline_id"]]}
+
+    def table() -> ResultsTable:
+        fresh = Service.from_url(world.url)
+        try:
+            return full_table(fresh, world, **options)
+        finally:
+            fresh.close()
+
+    kept = table()
+    # Beyond the budget each baseline's differences are resampled directly (the stress set's way).
+    monkeypatch.setattr(results_view, "LINEAR_BYTES", 0)
+    direct = table()
+    assert len(_tested(direct)) == len(_tested(kept)) == direct.n_tests > 0
+    for one, other in zip(_tested(direct), _tested(kept), strict=True):
+        assert (one.test, one.p_value, one.significant) == (other.test, other.p_value, other.significant)
+        assert one.ci_low == pytest.approx(other.ci_low, abs=1e-12)
+        assert one.ci_high == pytest.approx(other.ci_high, abs=1e-12)
+        assert one.delta == pytest.approx(other.delta, abs=1e-12)

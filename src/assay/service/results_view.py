@@ -819,7 +819,7 @@ class Prepared:
     value: FloatArray
     n: IntArray
     blocks: list[dict[str | None, dict[int, _Block]]]
-    means: dict[Hashable, tuple[ResampledMeans, dict[tuple[int, str], int]]] = field(default_factory=dict)
+    means: dict[Hashable, tuple[ResampledMeans, dict[int, int]]] = field(default_factory=dict)
 
 
 def prepare(data: TableData, *, common_samples: bool = False) -> Prepared:
@@ -1037,8 +1037,11 @@ def run_tests(
     has_delta = prepared.has_value & prepared.has_value[:, base_columns] & others[None, :]
     delta = np.where(has_delta, prepared.value - prepared.value[:, base_columns], np.nan)
     linear = _linear(prepared, n_resamples)
-    found: list[tuple[int, int, bool, float, float, float]] = []
-    fills: dict[int, list[tuple[list[int], Callable[[], BatchTestResult]]]] = {}
+    layout = _Layout.of(prepared)
+    found: list[_Found] = []
+    rows: list[IntArray] = []
+    count = 0
+    fills: dict[int, list[tuple[IntArray, Callable[[], BatchTestResult]]]] = {}
     with _one_blas_thread():
         for row_index, case in enumerate(data.test_cases):
             for configuration, blocks in prepared.blocks[row_index].items():
@@ -1048,15 +1051,22 @@ def run_tests(
                     blocks,
                     baseline,
                     _Options(confidence, n_resamples, draw, linear),
+                    layout,
                 )
                 if later is not None:
-                    first = len(found)
-                    fills.setdefault(row_index, []).append((list(range(first, first + n_paired)), later))
-                found.extend(tests)
+                    fills.setdefault(row_index, []).append((np.arange(count, count + n_paired), later))
+                for part in tests:
+                    found.append(part)
+                    rows.append(np.full(part.columns.size, row_index, dtype=np.int64))
+                    count += part.columns.size
+
+    def joined(parts: list[npt.NDArray[Any]], dtype: Any) -> npt.NDArray[Any]:
+        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
+
+    test_rows = joined(rows, np.int64)
+    test_columns = joined([part.columns for part in found], np.int64)
     test_at = np.full(prepared.present.shape, -1, dtype=np.int64)
-    rows = np.array([t[0] for t in found], dtype=np.int64)
-    cols = np.array([t[1] for t in found], dtype=np.int64)
-    test_at[rows, cols] = np.arange(len(found))
+    test_at[test_rows, test_columns] = np.arange(count)
     tested = Tested(
         prepared=prepared,
         baseline_id=baseline,
@@ -1065,19 +1075,19 @@ def run_tests(
         has_delta=has_delta,
         delta=delta,
         test_at=test_at,
-        rows=rows,
-        cols=cols,
-        paired=np.array([t[2] for t in found], dtype=bool),
-        low=np.array([t[3] for t in found], dtype=np.float64),
-        high=np.array([t[4] for t in found], dtype=np.float64),
-        p_value=np.array([t[5] for t in found], dtype=np.float64),
+        rows=test_rows,
+        cols=test_columns,
+        paired=joined([part.paired for part in found], bool),
+        low=joined([part.low for part in found], np.float64),
+        high=joined([part.high for part in found], np.float64),
+        p_value=joined([part.p_value for part in found], np.float64),
     )
     for row_index, parts in fills.items():
         tested.pending[row_index] = [_filler(tested, indices, later) for indices, later in parts]
     return tested
 
 
-def _filler(tested: Tested, indices: list[int], later: Callable[[], BatchTestResult]) -> _Fill:
+def _filler(tested: Tested, indices: IntArray, later: Callable[[], BatchTestResult]) -> _Fill:
     def fill() -> None:
         result = later()
         # The tests kept are those whose p-value is not NaN, in order: so are their intervals.
@@ -1103,26 +1113,85 @@ class _Options:
     linear: bool
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where a table's cells are, for the tests: columns go configuration-major, then metric, then model."""
+
+    metrics: int
+    models: dict[int, int]
+    configurations: dict[str | None, int]
+    #: Position among the metrics of each decomposable metric, and its per-sample field.
+    decomposable: IntArray
+    fields: tuple[str, ...]
+
+    @classmethod
+    def of(cls, prepared: Prepared) -> _Layout:
+        metric_at = {info.key: at for at, info in enumerate(prepared.metric_infos)}
+        selection = prepared.data.selection
+        return cls(
+            metrics=len(prepared.metric_infos),
+            models={model.id: at for at, model in enumerate(selection.models)},
+            configurations={name: at for at, name in enumerate(selection.configurations)},
+            decomposable=np.array([metric_at[key] for key, _ in prepared.decomposable], dtype=np.int64),
+            fields=tuple(name for _, name in prepared.decomposable),
+        )
+
+    def columns(self, configuration: str | None, model_id: int) -> IntArray:
+        """The columns of a model's decomposable metrics under a configuration."""
+        position = self.configurations[configuration] * self.metrics + self.decomposable
+        return position * len(self.models) + self.models[model_id]
+
+
+def _field_columns(block: _Block, fields: Sequence[str]) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """A block's columns of the given fields (NaN where it lacks one) and which it has."""
+    has = np.array([name in block.fields for name in fields], dtype=bool)
+    values = block.values[:, [block.fields.get(name, 0) for name in fields]] if fields else block.values[:, :0]
+    if not has.all():
+        values = np.where(has[None, :], values, np.nan)
+    return values, has
+
+
 def _resampled_means(
     prepared: Prepared, where: _CaseKey, blocks: Mapping[int, _Block], base: _Block, options: _Options
-) -> tuple[ResampledMeans, dict[tuple[int, str], int]]:
-    """The resampled means of every model on the baseline's samples, kept with the prepared table."""
+) -> tuple[ResampledMeans, dict[int, int]]:
+    """The resampled means of every model on the baseline's samples, kept with the prepared table.
+
+    Returns:
+        The means, whose columns are each model's decomposable fields in order, and each model's first column.
+    """
     same = [model_id for model_id, block in blocks.items() if np.array_equal(block.sample_ids, base.sample_ids)]
     key = (where.row, where.configuration, options.n_resamples, tuple(same))
     found = prepared.means.get(key)
     if found is None:
-        fields = sorted({name for _, name in prepared.decomposable})
-        at: dict[tuple[int, str], int] = {}
-        parts: list[FloatArray] = []
-        for model_id in same:
-            block = blocks[model_id]
-            for name in fields:
-                if name in block.fields:
-                    at[(model_id, name)] = len(parts)
-                    parts.append(block.column(name))
+        fields = [name for _, name in prepared.decomposable]
+        parts = [_field_columns(blocks[model_id], fields)[0] for model_id in same]
         draws = options.draw(where.test_case_id, where.configuration, base.n, options.n_resamples)
-        found = prepared.means[key] = (ResampledMeans.of(draws, np.column_stack(parts)), at)
+        starts = {model_id: at * len(fields) for at, model_id in enumerate(same)}
+        found = prepared.means[key] = (ResampledMeans.of(draws, np.hstack(parts)), starts)
     return found
+
+
+@dataclass
+class _Found:
+    """The tests of one test case under one configuration (paired ones first), as arrays."""
+
+    columns: IntArray
+    paired: npt.NDArray[np.bool_]
+    low: FloatArray
+    high: FloatArray
+    p_value: FloatArray
+
+    @classmethod
+    def of(cls, result: BatchTestResult, columns: IntArray, paired: bool) -> _Found:
+        # A test that could not run (NaN p-value, e.g. a non-finite per-sample value) leaves its cell untested.
+        kept = ~np.isnan(result.p_value)
+        return cls(
+            columns[kept],
+            np.full(int(kept.sum()), paired),
+            result.low[kept],
+            result.high[kept],
+            result.p_value[kept],
+        )
 
 
 def _tests_of_case(
@@ -1131,82 +1200,81 @@ def _tests_of_case(
     blocks: Mapping[int, _Block],
     baseline: int,
     options: _Options,
-) -> tuple[list[tuple[int, int, bool, float, float, float]], Callable[[], BatchTestResult] | None, int]:
+    layout: _Layout,
+) -> tuple[list[_Found], Callable[[], BatchTestResult] | None, int]:
     """The tests of every other model against the baseline on one test case under one configuration.
 
+    A metric is tested when both values are finite and both models have its per-sample field.
+
     Returns:
-        ``(row, column, paired, low, high, p)`` of each test (paired ones first, their intervals NaN), what
-        computes the paired tests again with their intervals (``None`` when there is none), and how many of
-        the tests are paired.
+        The tests (paired ones first, their intervals NaN), what computes the paired tests again with their
+        intervals (``None`` when there is none), and how many of the tests are paired.
     """
     base = blocks.get(baseline)
-    decomposable = prepared.decomposable
-    if base is None or base.n == 0 or not decomposable:
+    if base is None or base.n == 0 or not layout.fields:
         return [], None, 0
-    index = prepared.column_index
     configuration = where.configuration
-    has_value, value = prepared.has_value[where.row], prepared.value[where.row]
-
-    def finite(model_id: int, key: str) -> bool:
-        at = index[(configuration, key, model_id)]
-        return bool(has_value[at]) and math.isfinite(value[at])
-
-    paired: list[tuple[int, str, str]] = []  # (model id, metric, per-sample field)
-    unpaired: dict[int, list[tuple[str, str]]] = {}
+    row = where.row
+    finite = prepared.has_value[row] & np.isfinite(prepared.value[row])
+    base_values, base_has = _field_columns(base, layout.fields)
+    base_ok = base_has & finite[layout.columns(configuration, baseline)]
+    paired: list[tuple[int, IntArray, npt.NDArray[np.bool_]]] = []  # (model id, its columns, which tested)
+    unpaired: list[tuple[int, IntArray, npt.NDArray[np.bool_]]] = []
     for model in prepared.data.selection.models:
         block = blocks.get(model.id)
         if model.id == baseline or block is None or block.n == 0:
             continue
-        same_samples = np.array_equal(block.sample_ids, base.sample_ids)
-        for key, sample_field in decomposable:
-            if not (finite(model.id, key) and finite(baseline, key)):
-                continue
-            if sample_field not in block.fields or sample_field not in base.fields:
-                continue
-            if same_samples:
-                paired.append((model.id, key, sample_field))
-            else:
-                unpaired.setdefault(model.id, []).append((key, sample_field))
-    found: list[tuple[int, int, bool, float, float, float]] = []
-
-    def collect(result: BatchTestResult, cells: list[tuple[str, int]], is_paired: bool) -> None:
-        for at, (key, model_id) in enumerate(cells):
-            p_value = float(result.p_value[at])
-            if not math.isnan(p_value):
-                column = index[(configuration, key, model_id)]
-                found.append((where.row, column, is_paired, float(result.low[at]), float(result.high[at]), p_value))
-
+        columns = layout.columns(configuration, model.id)
+        has = np.array([name in block.fields for name in layout.fields], dtype=bool)
+        wanted = has & base_ok & finite[columns]
+        if not wanted.any():
+            continue
+        if np.array_equal(block.sample_ids, base.sample_ids):
+            paired.append((model.id, columns, wanted))
+        else:
+            unpaired.append((model.id, columns, wanted))
+    found: list[_Found] = []
     later: Callable[[], BatchTestResult] | None = None
+    n_paired = 0
     if paired:
         confidence = options.confidence
+        tested_columns = np.concatenate([columns[wanted] for _, columns, wanted in paired])
         if options.linear:
-            means, at = _resampled_means(prepared, where, blocks, base, options)
-            first = [at[(model_id, name)] for model_id, _, name in paired]
-            second = [at[(baseline, name)] for _, _, name in paired]
+            means, starts = _resampled_means(prepared, where, blocks, base, options)
+            slots = np.arange(len(layout.fields))
+            first = np.concatenate([starts[model_id] + slots[wanted] for model_id, _, wanted in paired])
+            second = np.concatenate([starts[baseline] + slots[wanted] for _, _, wanted in paired])
 
             def later() -> BatchTestResult:
                 return means.compare(first, second, confidence=confidence)
 
             result = means.compare(first, second, confidence=confidence, intervals=False)
         else:
-            diffs = np.column_stack([blocks[model_id].column(name) - base.column(name) for model_id, _, name in paired])
+            diffs = np.hstack(
+                [
+                    _field_columns(blocks[model_id], layout.fields)[0][:, wanted] - base_values[:, wanted]
+                    for model_id, _, wanted in paired
+                ]
+            )
             draws = options.draw(where.test_case_id, configuration, base.n, options.n_resamples)
 
             def later() -> BatchTestResult:
                 return draws.test(diffs, confidence=confidence)
 
             result = draws.test(diffs, confidence=confidence, intervals=False)
-        collect(result, [(key, model_id) for model_id, key, _ in paired], True)
-    paired_found = len(found)
-    for model_id, wanted in unpaired.items():
-        block = blocks[model_id]
-        own = np.column_stack([block.column(name) for _, name in wanted])
-        theirs = np.column_stack([base.column(name) for _, name in wanted])
+        found.append(_Found.of(result, tested_columns, True))
+        n_paired = found[0].columns.size
+    for model_id, columns, wanted in unpaired:
         seed = _seed(where.test_case_id, configuration, model_id)
-        result = unpaired_tests(own, theirs, confidence=options.confidence, n_resamples=options.n_resamples, seed=seed)
-        collect(result, [(key, model_id) for key, _ in wanted], False)
-    # The paired tests come first: their intervals are filled later, by position.
-    return found, later if paired_found else None, paired_found
+        result = unpaired_tests(
+            _field_columns(blocks[model_id], layout.fields)[0][:, wanted],
+            base_values[:, wanted],
+            confidence=options.confidence,
+            n_resamples=options.n_resamples,
+            seed=seed,
+        )
+        found.append(_Found.of(result, columns[wanted], False))
+    return found, later if n_paired else None, n_paired
 
 
 def _suite_part(
