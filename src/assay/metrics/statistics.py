@@ -586,6 +586,20 @@ class PairedDraws:
             self.exact,
         )
 
+    def intervals(
+        self, diffs: npt.ArrayLike, *, confidence: float = 0.95
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The bootstrap intervals of :meth:`test` alone, for differences known to be finite.
+
+        Raises:
+            MetricsInputError: ``diffs`` does not have ``n`` rows, or an invalid confidence.
+        """
+        _check(confidence, self.counts.shape[0])
+        d = _columns(diffs, "diffs")
+        if d.shape[0] != self.n:
+            raise MetricsInputError(f"diffs has {d.shape[0]} samples but the draws were made for {self.n}")
+        return _interval(self.product(d, counts=True), confidence)
+
     def product(self, d: npt.NDArray[np.float64], *, counts: bool) -> npt.NDArray[np.float64]:
         """Resampled means ``W @ d / n`` of ``(n, T)`` columns, ``W`` the counts or the signs (``-1``: flipped)."""
         n = self.n
@@ -646,6 +660,19 @@ class ResampledMeans:
     def nbytes(self) -> int:
         """Memory held by the means and values."""
         return int(self.values.nbytes + self.boot.nbytes + self.null.nbytes)
+
+    def intervals(
+        self, first: npt.ArrayLike, second: npt.ArrayLike, *, confidence: float = 0.95
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The bootstrap intervals of :meth:`compare` alone, for columns known to be finite.
+
+        Raises:
+            MetricsInputError: an invalid confidence.
+        """
+        _check(confidence, self.boot.shape[1])
+        i = np.asarray(first, dtype=np.int64)
+        j = np.asarray(second, dtype=np.int64)
+        return _interval((self.boot[i] - self.boot[j]).T, confidence)
 
     def compare(
         self,

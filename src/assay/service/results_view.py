@@ -1041,7 +1041,7 @@ def run_tests(
     found: list[_Found] = []
     rows: list[IntArray] = []
     count = 0
-    fills: dict[int, list[tuple[IntArray, Callable[[], BatchTestResult]]]] = {}
+    fills: dict[int, list[tuple[IntArray, Callable[[], tuple[FloatArray, FloatArray]]]]] = {}
     with _one_blas_thread():
         for row_index, case in enumerate(data.test_cases):
             for configuration, blocks in prepared.blocks[row_index].items():
@@ -1087,13 +1087,9 @@ def run_tests(
     return tested
 
 
-def _filler(tested: Tested, indices: IntArray, later: Callable[[], BatchTestResult]) -> _Fill:
+def _filler(tested: Tested, indices: IntArray, later: Callable[[], tuple[FloatArray, FloatArray]]) -> _Fill:
     def fill() -> None:
-        result = later()
-        # The tests kept are those whose p-value is not NaN, in order: so are their intervals.
-        kept = ~np.isnan(result.p_value)
-        tested.low[indices] = result.low[kept]
-        tested.high[indices] = result.high[kept]
+        tested.low[indices], tested.high[indices] = later()
 
     return fill
 
@@ -1201,14 +1197,14 @@ def _tests_of_case(
     baseline: int,
     options: _Options,
     layout: _Layout,
-) -> tuple[list[_Found], Callable[[], BatchTestResult] | None, int]:
+) -> tuple[list[_Found], Callable[[], tuple[FloatArray, FloatArray]] | None, int]:
     """The tests of every other model against the baseline on one test case under one configuration.
 
     A metric is tested when both values are finite and both models have its per-sample field.
 
     Returns:
-        The tests (paired ones first, their intervals NaN), what computes the paired tests again with their
-        intervals (``None`` when there is none), and how many of the tests are paired.
+        The tests (paired ones first, their intervals NaN), what computes the intervals of the paired tests
+        (``None`` when there is none), and how many of the tests are paired.
     """
     base = blocks.get(baseline)
     if base is None or base.n == 0 or not layout.fields:
@@ -1234,7 +1230,7 @@ def _tests_of_case(
         else:
             unpaired.append((model.id, columns, wanted))
     found: list[_Found] = []
-    later: Callable[[], BatchTestResult] | None = None
+    later: Callable[[], tuple[FloatArray, FloatArray]] | None = None
     n_paired = 0
     if paired:
         confidence = options.confidence
@@ -1245,10 +1241,12 @@ def _tests_of_case(
             first = np.concatenate([starts[model_id] + slots[wanted] for model_id, _, wanted in paired])
             second = np.concatenate([starts[baseline] + slots[wanted] for _, _, wanted in paired])
 
-            def later() -> BatchTestResult:
-                return means.compare(first, second, confidence=confidence)
-
             result = means.compare(first, second, confidence=confidence, intervals=False)
+            kept = ~np.isnan(result.p_value)
+
+            def later() -> tuple[FloatArray, FloatArray]:
+                return means.intervals(first[kept], second[kept], confidence=confidence)
+
         else:
             diffs = np.hstack(
                 [
@@ -1258,10 +1256,12 @@ def _tests_of_case(
             )
             draws = options.draw(where.test_case_id, configuration, base.n, options.n_resamples)
 
-            def later() -> BatchTestResult:
-                return draws.test(diffs, confidence=confidence)
-
             result = draws.test(diffs, confidence=confidence, intervals=False)
+            kept = ~np.isnan(result.p_value)
+
+            def later() -> tuple[FloatArray, FloatArray]:
+                return draws.intervals(diffs[:, kept], confidence=confidence)
+
         found.append(_Found.of(result, tested_columns, True))
         n_paired = found[0].columns.size
     for model_id, columns, wanted in unpaired:
