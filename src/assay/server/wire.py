@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from assay._bulk import gc_paused
@@ -20,7 +21,7 @@ __all__ = ["FLOAT_TAG", "LARGE_BODY", "WireJSONResponse", "WireRoute", "decode",
 LARGE_BODY = 1_000_000
 
 
-class WireJSONResponse(Response):
+class WireJSONResponse(JSONResponse):
     """A JSON response encoded by :func:`encode`: records as they are, non-finite floats kept."""
 
     media_type = "application/json"
