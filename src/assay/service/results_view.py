@@ -738,21 +738,46 @@ def _same(value: float, mean: float) -> bool:
     return math.isclose(value, mean, rel_tol=DECOMPOSABLE_RTOL, abs_tol=1e-12)
 
 
+def _same_all(values: FloatArray, means: FloatArray) -> bool:
+    """:func:`_same` of every pair at once."""
+    nan_value, nan_mean = np.isnan(values), np.isnan(means)
+    with np.errstate(invalid="ignore", over="ignore"):
+        finite = np.isfinite(values) & np.isfinite(means)
+        tolerance = np.maximum(DECOMPOSABLE_RTOL * np.maximum(np.abs(values), np.abs(means)), 1e-12)
+        close = (values == means) | (finite & (np.abs(values - means) <= tolerance))
+    return bool(np.all(np.where(nan_value | nan_mean, nan_value & nan_mean, close)))
+
+
 def _sample_fields(metric_keys: Iterable[str], instances: Sequence[tuple[Json, _Block]]) -> dict[str, str]:
     """The per-sample field each test-case metric is the mean of, where one is (see the module docstring)."""
     found: dict[str, str] = {}
     instances = [(data, block) for data, block in instances if block.n > 0]
     all_fields: list[str] = list(dict.fromkeys(name for _, block in instances for name in block.fields))
+    # Blocks of one metrics class share their fields: then every block's means make one matrix, and each
+    # candidate field is checked against every test case at once (a stress table has 10^4 of them).
+    shared = instances[0][1].fields if instances else {}
+    uniform = all(block.fields == shared for _, block in instances)
+    means = np.array([block.means for _, block in instances], dtype=np.float64) if uniform and shared else None
     for key in metric_keys:
-        checks = [(value, block) for data, block in instances if (value := _number(data.get(key))) is not None]
-        if not checks:
+        numbers = [_number(data.get(key)) for data, _ in instances]
+        checked = [at for at, value in enumerate(numbers) if value is not None]
+        if not checked:
             continue
+        values = np.array([numbers[at] for at in checked], dtype=np.float64)
         by_name = [name for name in _name_candidates(key) if name in all_fields]
-        varied = len({value for value, _ in checks if not math.isnan(value)}) > 1
+        varied = np.unique(values[~np.isnan(values)]).size > 1
         others = [name for name in all_fields if name not in by_name] if varied else []
         for name in [*by_name, *others]:
-            if all(name in block.fields for _, block in checks) and all(
-                _same(value, mean) for value, block in checks if (mean := block.mean(name)) is not None
+            if means is not None:
+                if _same_all(values, means[checked, shared[name]]):
+                    found[key] = name
+                    break
+                continue
+            checks = [instances[at][1] for at in checked]
+            if all(name in block.fields for block in checks) and all(
+                _same(value, mean)
+                for value, block in zip(values.tolist(), checks, strict=True)
+                if (mean := block.mean(name)) is not None
             ):
                 found[key] = name
                 break
