@@ -111,16 +111,17 @@ export function createApiClient(options: ClientOptions = {}): ApiClient {
 /** The app's client (same origin: the server serves both the app and /api/v1). */
 export const api: ApiClient = createApiClient();
 
-interface FetchResult<T> {
-  data?: T;
-  error?: unknown;
-  response: Response;
-}
+/** What openapi-fetch resolves to: the body typed by the schema on success, the error body otherwise. */
+type FetchResult = { data?: unknown; error?: unknown; response: Response };
 
-/** The data of a call, or a thrown ApiError; what TanStack Query's queryFn wants. */
-export async function unwrap<T>(call: Promise<FetchResult<unknown>>): Promise<T> {
+/** The success branch's body type of a call's result (the schema's record for its 2xx response). */
+export type SuccessData<R> = R extends { data: infer T; error?: never } ? T : never;
+
+/** The typed data of a call, or a thrown ApiError; what TanStack Query's queryFn wants. */
+export async function unwrap<R extends FetchResult>(call: Promise<R>): Promise<SuccessData<R>> {
   const { data, error, response } = await call;
-  if (!response.ok) throw errorFromResponse(response.status, error);
+  if (!response.ok || error !== undefined) throw errorFromResponse(response.status, error);
   if (response.status < 300) authStore.signedIn();
-  return data as T;
+  // openapi-fetch's union says so already: no error, so `data` is the success branch's body.
+  return data as SuccessData<R>;
 }

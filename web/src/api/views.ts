@@ -92,14 +92,14 @@ export const viewQueries = {
   session: () =>
     queryOptions({
       queryKey: queryKeys.session,
-      queryFn: () => unwrap<SessionInfo>(api.GET("/api/v1/session")),
+      queryFn: () => unwrap(api.GET("/api/v1/session")),
       staleTime: 5 * 60_000,
     }),
 
   overview: () =>
     queryOptions({
       queryKey: queryKeys.overview,
-      queryFn: () => unwrap<Overview>(api.GET("/api/v1/app/overview")),
+      queryFn: () => unwrap(api.GET("/api/v1/app/overview")),
       refetchInterval: (query) =>
         query.state.data?.workflows.some((workflow) => anyRunning(workflow.latest_runs)) ? RUNNING_POLL_MS : false,
     }),
@@ -108,7 +108,7 @@ export const viewQueries = {
     infiniteQueryOptions({
       queryKey: queryKeys.suites(search, workflow),
       queryFn: ({ pageParam }) =>
-        unwrap<PagedSuites>(
+        unwrap(
           api.GET("/api/v1/app/test-suites", {
             params: {
               query: { search: search || undefined, workflow: workflow ?? undefined, offset: pageParam, limit: LIST_PAGE },
@@ -124,7 +124,7 @@ export const viewQueries = {
     queryOptions({
       queryKey: queryKeys.suite(name, version),
       queryFn: () =>
-        unwrap<SuiteDetail>(
+        unwrap(
           api.GET("/api/v1/app/test-suites/{name}", {
             params: { path: { name }, query: version === null ? {} : { version } },
           }),
@@ -135,7 +135,7 @@ export const viewQueries = {
     queryOptions({
       queryKey: queryKeys.diff(name, base ?? -1, head ?? -1),
       queryFn: () =>
-        unwrap<SuiteDiff>(
+        unwrap(
           api.GET("/api/v1/app/test-suites/{name}/diff", {
             params: { path: { name }, query: { base: base ?? 0, head: head ?? 0 } },
           }),
@@ -149,7 +149,7 @@ export const viewQueries = {
     infiniteQueryOptions({
       queryKey: queryKeys.models(search, workflow),
       queryFn: ({ pageParam }) =>
-        unwrap<PagedModels>(
+        unwrap(
           api.GET("/api/v1/app/models", {
             params: {
               query: { search: search || undefined, workflow: workflow ?? undefined, offset: pageParam, limit: LIST_PAGE },
@@ -165,7 +165,7 @@ export const viewQueries = {
     queryOptions({
       queryKey: queryKeys.model(id),
       queryFn: () =>
-        unwrap<ModelDetail>(api.GET("/api/v1/app/models/{model_id}", { params: { path: { model_id: id } } })),
+        unwrap(api.GET("/api/v1/app/models/{model_id}", { params: { path: { model_id: id } } })),
       enabled: Number.isInteger(id),
       refetchInterval: (query) => (anyRunning(query.state.data?.runs) ? RUNNING_POLL_MS : false),
     }),
@@ -174,7 +174,7 @@ export const viewQueries = {
     infiniteQueryOptions({
       queryKey: queryKeys.runs(filters),
       queryFn: ({ pageParam }) =>
-        unwrap<PagedRuns>(
+        unwrap(
           api.GET("/api/v1/app/test-runs", {
             params: {
               query: {
@@ -224,7 +224,7 @@ export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (token: string) =>
-      unwrap<SessionInfo>(api.POST("/api/v1/session", { body: { token } })),
+      unwrap(api.POST("/api/v1/session", { body: { token } })),
     onSuccess: (session) => afterSignIn(queryClient, session),
   });
 }
@@ -233,7 +233,7 @@ export function useRedeemCode() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (code: string) =>
-      unwrap<SessionInfo>(api.POST("/api/v1/session/one-time", { body: { code } })),
+      unwrap(api.POST("/api/v1/session/one-time", { body: { code } })),
     onSuccess: (session) => afterSignIn(queryClient, session),
   });
 }
@@ -241,7 +241,7 @@ export function useRedeemCode() {
 export function useSignOut() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => unwrap<void>(api.DELETE("/api/v1/session")),
+    mutationFn: () => unwrap(api.DELETE("/api/v1/session")),
     onSettled: () => {
       queryClient.clear();
       authStore.signedOut();

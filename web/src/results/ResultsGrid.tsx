@@ -278,7 +278,7 @@ const Cell = memo(function Cell({
 
 /** The grid. */
 export function ResultsGrid(props: ResultsGridProps) {
-  const { columns, rows, context, colors, maxHeight, sort, focus } = props;
+  const { columns, rows, context, colors, maxHeight, sort, focus, isOpen, renderDetail } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const defs = useMemo(() => columnDefs(columns), [columns]);
   const table = useReactTable({
@@ -293,10 +293,10 @@ export function ResultsGrid(props: ResultsGridProps) {
     const out: Item[] = [];
     rows.forEach((row, index) => {
       out.push({ kind: "row", row, index });
-      if (props.isOpen?.(row) && props.renderDetail) out.push({ kind: "detail", row, index });
+      if (isOpen?.(row) && renderDetail) out.push({ kind: "detail", row, index });
     });
     return out;
-  }, [rows, props.isOpen, props.renderDetail]);
+  }, [rows, isOpen, renderDetail]);
 
   const rowVirtualizer = useVirtualizer({
     count: items.length,

@@ -1,7 +1,7 @@
 // @vitest-environment node
 // Node, not jsdom: vega renders SVG without a DOM, and jsdom's canvas stub would only add noise.
 import * as vega from "vega";
-import { compile } from "vega-lite";
+import { type TopLevelSpec, compile } from "vega-lite";
 import { describe, expect, it } from "vitest";
 
 import { MODELS, PLOTS } from "./fixture";
@@ -9,10 +9,19 @@ import { LIGHT_PLOT_THEME, buildFigures, figureFileName, modelColors, modelNames
 
 const figures = buildFigures(PLOTS.plots, MODELS, 1, LIGHT_PLOT_THEME);
 const byKind = (kind: string) => figures.filter((f) => f.kind === kind);
-const spec = (f: { spec: Record<string, any> }) => f.spec as Record<string, any>;
+/** The member of a spec at `path` (keys and indices; negative indices count from the end); undefined if none. */
+function at(value: unknown, ...path: (string | number)[]): unknown {
+  let here = value;
+  for (const key of path) {
+    if (here === null || typeof here !== "object") return undefined;
+    here = Array.isArray(here) && typeof key === "number" ? here.at(key) : (here as Record<string | number, unknown>)[key];
+  }
+  return here;
+}
 
 async function render(s: Record<string, unknown>): Promise<string> {
-  const compiled = compile(s as any).spec;
+  // The specs are built as plain records (plotSpecs.ts); vega-lite's own compile checks them at run time.
+  const compiled = compile(s as unknown as TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();
@@ -36,39 +45,40 @@ describe("buildFigures", () => {
   });
 
   it("colours by model with the table's colours", () => {
-    const color = spec(byKind("curve")[0]).encoding.color;
-    expect(color.scale.domain).toEqual(["model A", "model B", "model C"]);
+    const color = at(byKind("curve")[0].spec, "encoding", "color");
+    expect(at(color, "scale", "domain")).toEqual(["model A", "model B", "model C"]);
     const colors = modelColors(MODELS);
-    expect(color.scale.range).toEqual(MODELS.map((m) => colors.get(m.id)));
+    expect(at(color, "scale", "range")).toEqual(MODELS.map((m) => colors.get(m.id)));
   });
 
   it("puts every curve point in the data, with its extra series", () => {
-    const values = spec(byKind("curve")[0]).data.values;
+    const values = at(byKind("curve")[0].spec, "data", "values");
     expect(values).toHaveLength(9);
-    expect(values[0]).toMatchObject({ model: "model A", x: 0, y: 0, extra_0: 0.9 });
-    expect(spec(byKind("curve")[0]).encoding.tooltip.at(-1)).toEqual({ field: "extra_0", title: "threshold" });
+    expect(at(values, 0)).toMatchObject({ model: "model A", x: 0, y: 0, extra_0: 0.9 });
+    expect(at(byKind("curve")[0].spec, "encoding", "tooltip", -1)).toEqual({ field: "extra_0", title: "threshold" });
   });
 
   it("uses a log axis where the plot asks, leaving out what a log axis cannot show", () => {
-    const histogram = spec(byKind("histogram")[0]);
-    expect(histogram.layer[0].encoding.y.scale.type).toBe("log");
-    expect(histogram.layer[0].encoding.x.scale.type).toBe("linear");
-    const counts = histogram.layer[0].data.values.map((v: { count: number }) => v.count);
+    const layer = at(byKind("histogram")[0].spec, "layer", 0);
+    expect(at(layer, "encoding", "y", "scale", "type")).toBe("log");
+    expect(at(layer, "encoding", "x", "scale", "type")).toBe("linear");
+    const counts = (at(layer, "data", "values") as { count: number }[]).map((v) => v.count);
     expect(counts.every((c: number) => c > 0)).toBe(true);
   });
 
   it("leaves out missing bars", () => {
-    const values = spec(byKind("bar")[0]).data.values;
-    expect(values.map((v: { label: string }) => v.label)).toEqual(["cat", "cat", "cat"]);
+    const values = at(byKind("bar")[0].spec, "data", "values") as { label: string }[];
+    expect(values.map((v) => v.label)).toEqual(["cat", "cat", "cat"]);
   });
 
   it("centres the difference's diverging scale on zero, over the union of labels", () => {
-    const diff = spec(byKind("confusion-difference")[1]);
-    const scale = diff.layer[0].encoding.color.scale;
-    expect(scale.domainMid).toBe(0);
-    expect(scale.domain[0]).toBe(-scale.domain[1]);
-    expect(diff.encoding.x.sort).toEqual(["cat", "dog", "bird"]);
-    const bird = diff.data.values.find((v: { actual: string; predicted: string }) => v.actual === "bird" && v.predicted === "bird");
+    const diff = byKind("confusion-difference")[1].spec;
+    const scale = at(diff, "layer", 0, "encoding", "color", "scale");
+    expect(at(scale, "domainMid")).toBe(0);
+    expect(at(scale, "domain", 0)).toBe(-(at(scale, "domain", 1) as number));
+    expect(at(diff, "encoding", "x", "sort")).toEqual(["cat", "dog", "bird"]);
+    const values = at(diff, "data", "values") as { actual: string; predicted: string }[];
+    const bird = values.find((v) => v.actual === "bird" && v.predicted === "bird");
     expect(bird).toMatchObject({ count: 4, text: "+4" });
   });
 

@@ -221,33 +221,12 @@ export function useTestCasePlots(params: TableParams, testCaseId: number) {
   });
 }
 
-/** A suite as the picker lists it (the fields of SuiteSummary the page uses). */
-export interface SuiteChoice {
-  id: number;
-  name: string;
-  version: number;
-  workflow: string;
-  description: string;
-  n_test_cases: number;
-  n_models: number;
-}
-
-/** A version in a suite's history (the fields of SuiteVersionSummary the page uses). */
-export interface SuiteVersionChoice {
-  id: number;
-  version: number;
-  created: string;
-  n_test_cases: number;
-}
-
 export function useSuiteChoices(search: string) {
   const client = useResultsApi();
   return useQuery({
     queryKey: ["results", "suites", search],
-    queryFn: async () =>
-      (await unwrap(
-        client.GET("/api/v1/app/test-suites", { params: { query: { search: search || undefined, limit: 100 } } }),
-      )) as unknown as { items: SuiteChoice[]; total: number },
+    queryFn: () =>
+      unwrap(client.GET("/api/v1/app/test-suites", { params: { query: { search: search || undefined, limit: 100 } } })),
     placeholderData: keepPreviousData,
   });
 }
@@ -256,10 +235,7 @@ export function useSuiteVersions(name: string | null) {
   const client = useResultsApi();
   return useQuery({
     queryKey: ["results", "suite-versions", name],
-    queryFn: async () =>
-      (await unwrap(client.GET("/api/v1/app/test-suites/{name}", { params: { path: { name: name as string } } }))) as unknown as {
-        versions: SuiteVersionChoice[];
-      },
+    queryFn: () => unwrap(client.GET("/api/v1/app/test-suites/{name}", { params: { path: { name: name as string } } })),
     enabled: name !== null,
   });
 }
