@@ -7,7 +7,8 @@ issue's targets:
 
 - results API <= 100 ms p50 (first request, which builds the table and its significance tests, printed apart);
 - first render <= 1 s in a fresh browser context (cold browser cache);
-- sort, baseline change and the two toggles <= 100 ms each, from the click to the updated table;
+- sort, baseline change and the two toggles <= 100 ms each, from the click to the frame showing the updated
+  table (the client-side ones timed inside the page, see ``_timed``);
 - the stress set renders in <= 2 s with no long task over 200 ms.
 
     python benchmarks/web.py [--runs 20] [--home DIR]   # --home keeps (and reuses) the generated store
@@ -25,11 +26,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import web_data  # noqa: E402
@@ -211,12 +211,35 @@ def _results_url(data: web_data.Generated) -> str:
     return f"/results?suite={data.suite_id}&models={models}&baseline={data.model_ids[0]}"
 
 
-def _timed(page: Page, action: Callable[[], None], settled: str, arg: object = None) -> float:
-    """Milliseconds from the action to the moment ``settled`` (a JS predicate) holds, polled every frame."""
-    started = time.perf_counter()
-    action()
-    page.wait_for_function(settled, arg=arg, polling="raf", timeout=30_000)
-    return (time.perf_counter() - started) * 1000
+# Clicks `el` and resolves with the milliseconds until the first animation frame at which `settled(arg)`
+# holds: the click is dispatched and the frames are counted inside the page, so the figure is the app's time
+# from the input to the frame showing its result, without Playwright's actionability checks (scrolling,
+# waiting for the element to be stable over two frames) and the protocol round trips of polling from Python,
+# which on a loaded machine added 150-400 ms to a change the page draws in 40-50 ms.
+_CLICK_UNTIL = """
+async ([el, arg]) => {
+  const settled = %s;
+  const started = performance.now();
+  el.click();
+  return await new Promise((resolve, reject) => {
+    const tick = () => {
+      if (settled(arg)) resolve(performance.now() - started);
+      else if (performance.now() - started > 30000) reject(new Error("not settled after 30 s"));
+      else requestAnimationFrame(tick);
+    };
+    tick();
+  });
+}
+"""
+
+
+def _timed(page: Page, target: Locator, settled: str, arg: object = None) -> float:
+    """Milliseconds from a click on ``target`` to the frame at which ``settled`` (a JS predicate) holds."""
+    target.scroll_into_view_if_needed()
+    handle = target.element_handle()
+    # A frame first, so that the scroll and any work it caused are not counted.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return float(page.evaluate(_CLICK_UNTIL % settled, [handle, arg]))
 
 
 def browser_figures(server: Server, main: web_data.Generated, stress: web_data.Generated, runs: int) -> list[str]:
@@ -246,7 +269,7 @@ def browser_figures(server: Server, main: web_data.Generated, stress: web_data.G
             sort.append(
                 _timed(
                     page,
-                    button.click,
+                    button,
                     "c => document.querySelector(`th.rg-model[data-column$='${c}'][aria-sort]`) !== null",
                     column,
                 )
@@ -254,7 +277,7 @@ def browser_figures(server: Server, main: web_data.Generated, stress: web_data.G
             baseline.append(
                 _timed(
                     page,
-                    page.locator("input[type=radio]").nth(1).click,
+                    page.locator("input[type=radio]").nth(1),
                     "c => document.querySelector(`td.rg-cell[data-column$='${c}'][data-state='baseline']`) !== null",
                     column,
                 )
@@ -263,7 +286,7 @@ def browser_figures(server: Server, main: web_data.Generated, stress: web_data.G
             only_significant.append(
                 _timed(
                     page,
-                    page.get_by_role("checkbox", name="Show only significant changes").click,
+                    page.get_by_role("checkbox", name="Show only significant changes"),
                     "n => [...document.querySelectorAll('table[aria-rowcount]')].pop().getAttribute('aria-rowcount')"
                     " !== n",
                     rows_before,
@@ -305,13 +328,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--home", type=Path, default=None, help="store to generate into (and reuse)")
     parser.add_argument("--api-only", action="store_true", help="time the results API only, not the browser")
+    parser.add_argument("--browser-only", action="store_true", help="time the app in the browser only, not the API")
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="assay-web-bench-"))
     home.mkdir(parents=True, exist_ok=True)
     main_set, stress_set = generate(home)
     server = Server(home)
     try:
-        lines = api_figures(server, main_set, stress_set, args.runs)
+        lines = [] if args.browser_only else api_figures(server, main_set, stress_set, args.runs)
         if not args.api_only:
             lines += browser_figures(server, main_set, stress_set, args.runs)
     finally:
