@@ -944,7 +944,7 @@ def prepare(data: TableData, *, common_samples: bool = False) -> Prepared:
 @functools.cache
 def _blas_controller() -> Any:
     try:
-        # Optional (see _one_blas_thread), and untyped: imported by name.
+        # A dependency, but untyped (no stubs): imported by name so that mypy --strict stays clean.
         module = importlib.import_module("threadpoolctl")
     except ImportError:
         return None
@@ -953,7 +953,7 @@ def _blas_controller() -> Any:
 
 @contextlib.contextmanager
 def _one_blas_thread() -> Iterator[None]:
-    """BLAS on one thread while the tests run, when ``threadpoolctl`` is installed.
+    """BLAS on one thread while the tests run (through ``threadpoolctl``; unlimited if it is missing).
 
     The products here are small (1000 resamples x a few hundred samples); a multi-threaded BLAS spends more
     on waking and syncing its threads than on them, 4-5 times more on a busy 2-core machine. One thread
