@@ -11,6 +11,16 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      output: {
+        // The libraries change far less often than the app: in a chunk of their own, a new build of the app
+        // leaves them cached (the file name is the content's hash; the server serves /assets immutable).
+        manualChunks(id) {
+          if (/[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack|openapi-fetch)[\\/]/.test(id)) return "vendor";
+          return undefined;
+        },
+      },
+    },
   },
   server: {
     proxy: {

@@ -20,7 +20,7 @@ import { SignInRoute } from "./pages/SignInPage";
 import { SuiteDiffPage } from "./pages/SuiteDiffPage";
 import { SuitePage } from "./pages/SuitePage";
 import { SuitesPage } from "./pages/SuitesPage";
-import { fetchOptions } from "./results/queries";
+import { fetchOptions, prefetchResultsTable } from "./results/queries";
 import { parseResultsState } from "./results/urlState";
 import { urlOptionalInt, urlOptionalString, urlString } from "./useUrlState";
 
@@ -86,13 +86,17 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
           // The results page is a chunk of its own (with its plots' code); the router fetches it while the
           // loader asks for the suite's runs, which the page needs first (same key as useResultsOptions).
           lazy: async () => ({ Component: (await import("./results/ResultsPage")).default }),
+          // The table's first page starts at the same time when the URL names its models and baseline
+          // (prefetchResultsTable): the session check, the options and the table are one round trip.
           loader: prefetch((search) => {
-            const suite = parseResultsState(search).suite;
+            const state = parseResultsState(search);
+            const suite = state.suite;
             if (suite !== null) {
               void queryClient.prefetchQuery({
                 queryKey: ["results", "options", suite],
                 queryFn: () => fetchOptions(api, suite),
               });
+              prefetchResultsTable(api, state);
             }
           }),
         },

@@ -18,7 +18,7 @@ import { type ExportInput, toCsv, toJson, toMarkdown } from "./exporters";
 import { NestedTables } from "./NestedTable";
 import { PlotsPanel } from "./PlotsPanel";
 import { modelColors } from "./plotSpecs";
-import { type ServerOrder, type TableParams, fetchAllRows, useResultsApi, useResultsOptions, useResultsTable, useSuiteChoices } from "./queries";
+import { type ServerOrder, type TableParams, fetchAllRows, tableParamsOf, useResultsApi, useResultsOptions, useResultsTable, useSuiteChoices } from "./queries";
 import { ResultsControls } from "./ResultsControls";
 import { type GridFocus, type GridRow, ResultsGrid, samplesDetail } from "./ResultsGrid";
 import { resolveSelection } from "./selection";
@@ -232,18 +232,7 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
   const modelKey = selection?.models.map((m) => m.id).join(",");
   const configurationKey = selection && !selection.allConfigurations ? JSON.stringify(selection.configurations) : null;
   const params = useMemo<TableParams | null>(
-    () =>
-      selection
-        ? {
-            suiteId: selection.suiteId,
-            modelIds: selection.models.map((m) => m.id),
-            baselineId: selection.baselineId,
-            evaluator: selection.evaluator,
-            configurations: selection.allConfigurations ? null : selection.configurations,
-            commonSamples: state.commonSamples,
-            alpha: state.alpha,
-          }
-        : null,
+    () => (selection ? tableParamsOf(selection, state) : null),
     // The selection is rebuilt on every URL change; the params only change when what they hold does.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [selection?.suiteId, modelKey, selection?.baselineId, selection?.evaluator, configurationKey, state.commonSamples, state.alpha],

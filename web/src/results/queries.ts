@@ -19,6 +19,8 @@ import {
 import { type ApiClient, api, unwrap } from "../api/client";
 import type { SortSpec } from "./sort";
 import type { NestedResults, ResultsOptions, ResultsTable, TestCasePlots } from "./types";
+import type { Selection } from "./selection";
+import type { ResultsUrlState } from "./urlState";
 
 /** The client the page calls (a hook, so that a page could be pointed at another server). */
 export function useResultsApi(): ApiClient {
@@ -62,6 +64,9 @@ export interface TableParams {
   alpha: number;
 }
 
+/** Table parameters as a URL may leave them: an undefined evaluator is the server's default (the latest run's). */
+export type UrlTableParams = Omit<TableParams, "evaluator"> & { evaluator: string | null | undefined };
+
 /** What the server is asked to do besides: only when the table is larger than one page. */
 export interface ServerOrder {
   sort: SortSpec | null;
@@ -71,13 +76,13 @@ export interface ServerOrder {
 // The empty string is how the query string names the unnamed evaluator and configuration.
 const unnamed = (name: string | null): string => name ?? "";
 
-function tableQuery(params: TableParams, order: ServerOrder | null, offset: number, limit: number) {
+function tableQuery(params: UrlTableParams, order: ServerOrder | null, offset: number, limit: number) {
   const sort = order?.sort;
   return {
     test_suite_id: params.suiteId,
     model_ids: params.modelIds,
     baseline_id: params.baselineId,
-    evaluator: unnamed(params.evaluator),
+    evaluator: params.evaluator === undefined ? undefined : unnamed(params.evaluator),
     configurations: params.configurations?.map(unnamed),
     common_samples: params.commonSamples,
     alpha: params.alpha,
@@ -102,7 +107,7 @@ export function fetchOptions(client: ApiClient, suiteId: number): Promise<Result
 
 export function fetchTablePage(
   client: ApiClient,
-  params: TableParams,
+  params: UrlTableParams,
   order: ServerOrder | null,
   offset: number,
   limit: number,
@@ -149,6 +154,76 @@ export function isPaged(queryClient: QueryClient, params: TableParams): boolean 
   return first !== undefined && needsServerOrder(first.total, first.columns.length);
 }
 
+/** The table's parameters for what the page compares (the URL's choices checked against the options). */
+export function tableParamsOf(selection: Selection, state: ResultsUrlState): TableParams {
+  return {
+    suiteId: selection.suiteId,
+    modelIds: selection.models.map((m) => m.id),
+    baselineId: selection.baselineId,
+    evaluator: selection.evaluator,
+    configurations: selection.allConfigurations ? null : selection.configurations,
+    commonSamples: state.commonSamples,
+    alpha: state.alpha,
+  };
+}
+
+const firstPage: PageParam = { offset: 0, limit: FIRST_PAGE };
+
+function nextPageParam(last: ResultsTable): PageParam | undefined {
+  return last.offset + last.rows.length < last.total && last.rows.length > 0
+    ? { offset: last.offset + last.rows.length, limit: pageLimit(last.columns.length) }
+    : undefined;
+}
+
+/**
+ * The table's parameters as far as the URL alone tells them, for asking for the table's first page alongside
+ * the options (which the page needs to check the URL's choices) rather than after them. Null unless the URL
+ * names the suite, the models and the baseline. An evaluator the URL leaves out is left to the server.
+ */
+export function paramsFromUrl(state: ResultsUrlState): UrlTableParams | null {
+  if (state.suite === null || state.models === null || state.models.length === 0 || state.baseline === null) return null;
+  if (!state.models.includes(state.baseline)) return null;
+  return {
+    suiteId: state.suite,
+    modelIds: state.models,
+    baselineId: state.baseline,
+    evaluator: state.evaluator,
+    configurations: state.configurations,
+    commonSamples: state.commonSamples,
+    alpha: state.alpha,
+  };
+}
+
+/** How long an early first page may wait for the page to take it. */
+const EARLY_TTL_MS = 20_000;
+
+/** The first page asked for from the URL alone (one at a time: a new one replaces it). */
+let early: { key: string; at: number; page: Promise<ResultsTable | null> } | null = null;
+
+// Everything but the evaluator, which the early request may have left to the server.
+const earlyKey = (p: UrlTableParams) => JSON.stringify([p.suiteId, p.modelIds, p.baselineId, p.configurations, p.commonSamples, p.alpha]);
+
+/** Asks for the first page of the table the URL names (see paramsFromUrl), for useResultsTable to take. */
+export function prefetchResultsTable(client: ApiClient, state: ResultsUrlState): void {
+  const params = paramsFromUrl(state);
+  if (params === null) return;
+  // A failure is the page's own request's to report (a 401 has signed the app out already, in the client).
+  const page = fetchTablePage(client, params, null, 0, FIRST_PAGE).catch(() => null);
+  early = { key: earlyKey(params), at: Date.now(), page };
+}
+
+/**
+ * The early first page, when it is the one `params` asks for: same parameters, and the evaluator the server
+ * chose is the one the options resolved to. Taken once; any other request is sent as usual.
+ */
+export async function takeEarlyPage(params: TableParams): Promise<ResultsTable | null> {
+  const taken = early;
+  if (taken === null || taken.key !== earlyKey(params) || Date.now() - taken.at > EARLY_TTL_MS) return null;
+  early = null;
+  const page = await taken.page;
+  return page !== null && page.evaluator === params.evaluator && page.offset === 0 ? page : null;
+}
+
 /**
  * The table's pages. `order` is sent to the server only when the table is larger than one page; the
  * caller sorts and filters itself otherwise (`serverOrdered` says which happened).
@@ -160,12 +235,13 @@ export function useResultsTable(params: TableParams | null, order: ServerOrder, 
   const sent = paged && (order.sort !== null || order.onlySignificant) ? order : null;
   const query = useInfiniteQuery({
     queryKey: params ? tableKey(params, sent) : ["results", "table", null],
-    queryFn: ({ pageParam }) => fetchTablePage(client, params as TableParams, sent, pageParam.offset, pageParam.limit),
-    initialPageParam: { offset: 0, limit: FIRST_PAGE } as PageParam,
-    getNextPageParam: (last): PageParam | undefined =>
-      last.offset + last.rows.length < last.total && last.rows.length > 0
-        ? { offset: last.offset + last.rows.length, limit: pageLimit(last.columns.length) }
-        : undefined,
+    queryFn: async ({ pageParam }) => {
+      const wanted = params as TableParams;
+      const first = pageParam.offset === 0 && sent === null ? await takeEarlyPage(wanted) : null;
+      return first ?? fetchTablePage(client, wanted, sent, pageParam.offset, pageParam.limit);
+    },
+    initialPageParam: firstPage,
+    getNextPageParam: nextPageParam,
     enabled: params !== null,
     placeholderData: keepPreviousData,
     // Comparing a new page of 100,000 cells with the old one, field by field, costs more than it saves.
