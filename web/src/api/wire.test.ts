@@ -12,6 +12,14 @@ describe("wire floats", () => {
     expect(value.c.d).toBe(Number.NEGATIVE_INFINITY);
   });
 
+  it("decodes a tag that is the whole body, and tags in nested arrays", () => {
+    expect(parseWireJson('{"$assay:float": "NaN"}')).toBeNaN();
+    expect(parseWireJson('[[{"$assay:float": "Infinity"}, 2], {"k": [{"$assay:float": "NaN"}]}]')).toEqual([
+      [Number.POSITIVE_INFINITY, 2],
+      { k: [Number.NaN] },
+    ]);
+  });
+
   it("leaves objects that only look like tags alone", () => {
     const text = '{"x": {"$assay:float": "NaN", "other": 1}, "y": {"$assay:float": "nan"}}';
     expect(parseWireJson(text)).toEqual({ x: { "$assay:float": "NaN", other: 1 }, y: { "$assay:float": "nan" } });
