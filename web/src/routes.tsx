@@ -96,7 +96,9 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
                 queryKey: ["results", "options", suite],
                 queryFn: () => fetchOptions(api, suite),
               });
-              prefetchResultsTable(api, state);
+              // Only before the page has its options: after that, every URL change (a sort, a toggle) runs this
+              // loader again, and the page knows the table's exact parameters itself.
+              if (queryClient.getQueryData(["results", "options", suite]) === undefined) prefetchResultsTable(api, state);
             }
           }),
         },
