@@ -68,6 +68,8 @@ export const LABEL_WIDTH = 264;
 export const CELL_WIDTH = 128;
 const ROW_HEIGHT = 44;
 const DETAIL_ESTIMATE = 360;
+/** Row slots that drawn rows recycle (more than any window draws at once). */
+const ROW_POOL = 256;
 /** Heights of the configuration, metric and model header rows. */
 const HEADER_ROWS = [28, 50, 66] as const;
 const HEADER_HEIGHT = HEADER_ROWS[0] + HEADER_ROWS[1] + HEADER_ROWS[2];
@@ -319,6 +321,11 @@ export function ResultsGrid(props: ResultsGridProps) {
   });
 
   const virtualRows = rowVirtualizer.getVirtualItems();
+  // Drawn rows are keyed by slot (index modulo a pool larger than the window), not by test case: a new sort
+  // then updates the rows in place instead of unmounting every drawn row and mounting others (on the 50 × 5
+  // set that churn was most of a sort's time), and a scroll by one row still recycles just one slot.
+  const pool = Math.max(ROW_POOL, virtualRows.length);
+  const slotOf = (index: number) => index % pool;
   const virtualColumns = columnVirtualizer.getVirtualItems();
   const drawn = virtualColumns.map((v) => leaves[v.index]);
   const padLeft = virtualColumns.length > 0 ? virtualColumns[0].start - LABEL_WIDTH : 0;
@@ -421,7 +428,7 @@ export function ResultsGrid(props: ResultsGridProps) {
             const { row } = item;
             if (item.kind === "detail") {
               return (
-                <tr key={virtual.key} ref={rowVirtualizer.measureElement} data-index={virtual.index} className="rg-detail">
+                <tr key={slotOf(virtual.index)} ref={rowVirtualizer.measureElement} data-index={virtual.index} className="rg-detail">
                   <td colSpan={span}>
                     <div className="rg-detail-inner" id={`detail-${row.key}`}>
                       {props.renderDetail?.(row)}
@@ -433,7 +440,7 @@ export function ResultsGrid(props: ResultsGridProps) {
             const open = props.isOpen?.(row) ?? false;
             const expandable = (row.nestedFields?.length ?? 0) > 0 && props.onToggle;
             return (
-              <tr key={virtual.key} className="rg-row" style={{ height: ROW_HEIGHT }} aria-rowindex={item.index + 4} data-row={row.key}>
+              <tr key={slotOf(virtual.index)} className="rg-row" style={{ height: ROW_HEIGHT }} aria-rowindex={item.index + 4} data-row={row.key}>
                 <th scope="row" className="rg-label">
                   <div className="rg-label-inner">
                     {expandable ? (
