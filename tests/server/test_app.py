@@ -78,6 +78,22 @@ def test_index_serves_the_web_app_when_installed(
         assert client.get("/api/v1/nothing-here").json()["code"] == "not_found"
 
 
+def test_hashed_assets_are_cached_for_good_and_the_entry_page_revalidated(
+    service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "index.html").write_text("<html><body>app</body></html>")
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "index-3f2a9c.js").write_text("console.log(1)")
+    monkeypatch.setattr(server_app, "_STATIC", tmp_path)
+    with TestClient(create_app(service)) as client:
+        asset = client.get("/assets/index-3f2a9c.js")
+        assert asset.status_code == 200
+        assert "immutable" in asset.headers["cache-control"]
+        for path in ("/", "/results"):
+            assert client.get(path).headers["cache-control"] == "no-cache"
+        assert client.get("/assets/missing.js").status_code == 404
+
+
 def test_docs_page_is_served(client: TestClient) -> None:
     response = client.get("/docs")
     assert response.status_code == 200

@@ -71,11 +71,19 @@ class _WebApp(StaticFiles):
     async def get_response(self, path: str, scope: Scope) -> Response:
         """The file at ``path``, else the app's entry page."""
         try:
-            return await super().get_response(path, scope)
+            response = await super().get_response(path, scope)
         except StarletteHTTPException as error:
-            if error.status_code != 404 or path.startswith(API_PREFIX.strip("/")):
+            # Only the app's own routes fall back to it: a missing asset or API path is a plain 404.
+            if error.status_code != 404 or path.startswith((API_PREFIX.strip("/"), "assets/")):
                 raise
-            return await super().get_response("index.html", scope)
+            response = await super().get_response("index.html", scope)
+        # Vite names every asset by its content's hash, so an asset never changes at its URL; the entry page
+        # names the current ones and must be asked for again each time.
+        if path.startswith("assets/") and response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        else:
+            response.headers["Cache-Control"] = "no-cache"
+        return response
 
 
 def _package_version() -> str:
