@@ -50,7 +50,6 @@ from assay.service.results_view import (
     build_options,
     build_plots,
     load_case_data,
-    page_json,
     page_table,
     prepare,
     run_tests,
@@ -1102,43 +1101,6 @@ class Service:
             sort_metric, sort_configuration, sort_model_id, sort_by, descending, only_significant, offset, limit
         )
         return page_table(full, page)
-
-    def read_results_table_json(
-        self,
-        test_suite_id: int,
-        *,
-        model_ids: Sequence[int] | None = None,
-        baseline_id: int | None = None,
-        evaluator: str | None = None,
-        configurations: Sequence[str | None] | None = None,
-        common_samples: bool = False,
-        alpha: float = DEFAULT_ALPHA,
-        confidence: float = DEFAULT_CONFIDENCE,
-        n_resamples: int = DEFAULT_RESAMPLES,
-        sort_metric: str | None = None,
-        sort_configuration: str | None = None,
-        sort_model_id: int | None = None,
-        sort_by: SortBy = "value",
-        descending: bool = False,
-        only_significant: bool = False,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> dict[str, Any]:
-        """:meth:`read_results_table` as the wire data of its record, for the server.
-
-        A page holds thousands of cells; the cached table keeps each row's wire form, so serving a page again
-        costs its encoding only.
-        """
-        _page_args(offset, limit)
-        full = self._results_full(
-            test_suite_id,
-            (model_ids, baseline_id, evaluator, configurations),
-            (common_samples, alpha, confidence, n_resamples),
-        )
-        page = PageRequest(
-            sort_metric, sort_configuration, sort_model_id, sort_by, descending, only_significant, offset, limit
-        )
-        return page_json(full, page)
 
     def read_results_table_body(
         self,
