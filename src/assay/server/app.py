@@ -31,6 +31,7 @@ from assay.server.routes import api_router
 from assay.server.settings import Settings
 from assay.server.wire import WireJSONResponse
 from assay.service import Service
+from assay.service.assets import AssetStore
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -193,6 +194,9 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     )
     app.state.service = served
     app.state.settings = settings
+    app.state.assets = AssetStore.from_settings(settings)
+    # The gallery places images before they load: the service asks the asset store for their sizes.
+    served.studio.image_size = app.state.assets.image_size
     app.add_exception_handler(AssayError, _on_assay_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

@@ -19,6 +19,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from assay.errors import PermissionDeniedError, UnauthenticatedError
 from assay.server.settings import Settings
 from assay.service import Service
+from assay.service.assets import AssetStore
 from assay.service.views import SessionInfo
 
 __all__ = [
@@ -80,6 +81,15 @@ def get_service(request: Request) -> Service:
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def get_assets(request: Request) -> AssetStore:
+    """The asset store the app was created with (its roots, thumbnail cache and remote access)."""
+    assets: AssetStore = request.app.state.assets
+    return assets
+
+
+AssetsDep = Annotated[AssetStore, Depends(get_assets)]
 
 
 _session_cookie = APIKeyCookie(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,12 @@ class Settings(BaseSettings):
         session_days: How long a web app sign-in lasts, in days.
         sign_in_code_minutes: How long the one-time sign-in link that ``assay server`` prints can be used.
         title: The API's title in the OpenAPI document.
+        asset_roots: Folders whose files samples may point at (``file://`` locators); anything outside is
+            refused. Default: ``$ASSAY_HOME``. From the environment as a JSON list.
+        thumbnail_cache: Where thumbnails are kept; default ``$ASSAY_HOME/cache/thumbnails``.
+        asset_timeout_seconds: How long to wait for an ``http(s)`` asset the server proxies.
+        s3_endpoint_url: An S3-compatible endpoint for ``s3://`` locators (default: AWS).
+        s3_presign_seconds: How long a presigned ``s3://`` URL is valid.
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore", frozen=True)
@@ -37,6 +44,11 @@ class Settings(BaseSettings):
     session_days: float = Field(default=7, gt=0)
     sign_in_code_minutes: float = Field(default=10, gt=0)
     title: str = "Assay"
+    asset_roots: list[Path] | None = None
+    thumbnail_cache: Path | None = None
+    asset_timeout_seconds: float = Field(default=20, gt=0)
+    s3_endpoint_url: str | None = None
+    s3_presign_seconds: int = Field(default=3600, ge=1, le=7 * 24 * 3600)
 
     @property
     def session_lifetime(self) -> timedelta:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from assay.errors import IncorrectUsageError, InputValidationError, InvalidTokenError, UnauthenticatedError
+from assay.service.curation import Curation
 from assay.service.models import (
     ConfigurationIn,
     InferenceRow,
@@ -57,6 +58,7 @@ from assay.service.results_view import (
     select_runs,
     with_alpha,
 )
+from assay.service.studio import Studio
 from assay.service.views import (
     ModelDetail,
     ModelRef,
@@ -1033,6 +1035,22 @@ class Service:
         _name("workflow", workflow)
         with self._store.write() as repo:
             merge_metrics_types(repo.session, workflow, types)
+
+    @property
+    def studio(self) -> Studio:
+        """Queries, histograms and details over the samples of suite versions (:mod:`assay.service.studio`)."""
+        studio: Studio | None = self.__dict__.get("_studio")
+        if studio is None:
+            studio = self.__dict__.setdefault("_studio", Studio(self._store))
+        return studio
+
+    @property
+    def curation(self) -> Curation:
+        """Test cases made from samples, and the samples behind a delta (:mod:`assay.service.curation`)."""
+        curation: Curation | None = self.__dict__.get("_curation")
+        if curation is None:
+            curation = self.__dict__.setdefault("_curation", Curation(self))
+        return curation
 
     @property
     def _results(self) -> ResultsCache:

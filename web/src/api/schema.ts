@@ -752,6 +752,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/app/samples/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Sample Fields
+         * @description The fields, models and configurations the samples of a suite version can be queried by.
+         */
+        get: operations["read_sample_fields"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/samples/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Query Studio Samples
+         * @description The samples a query matches, in its order: a page of gallery items, or all of them as an Arrow table.
+         */
+        post: operations["query_studio_samples"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/samples/histograms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read Histograms
+         * @description Histograms of fields over the matching samples, with a metric's mean per bin for each model.
+         */
+        post: operations["read_histograms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/samples/{sample_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Sample
+         * @description One sample of a suite version: its data, ground truth, test cases, and each model's results.
+         */
+        get: operations["read_sample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/studio/test-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Studio Test Case
+         * @description Make a test case of the selected samples (or all that match), optionally in a new suite version.
+         */
+        post: operations["create_studio_test_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/studio/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Split Test Cases
+         * @description Make one test case per category (or numeric bin) of a field, in one step.
+         */
+        post: operations["split_test_cases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/studio/test-cases/{test_case_id}/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Stored Query
+         * @description The Studio query a test-case version was made from, if it was made in the Studio.
+         */
+        get: operations["read_stored_query"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/results/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Delta Samples
+         * @description The samples behind a results cell's delta: flipped or moved most, by their part in the change.
+         */
+        get: operations["read_delta_samples"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/assets/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Thumbnail
+         * @description A thumbnail of an image asset, made on first request and cached on disk.
+         */
+        get: operations["read_thumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app/assets/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Asset
+         * @description The asset itself: a file streamed, an http(s) URL proxied, or an s3:// URI redirected to a presigned URL.
+         */
+        get: operations["read_asset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -845,6 +1045,39 @@ export interface components {
             tags?: string[] | null;
         };
         /**
+         * CreateTestCase
+         * @description Make a test case of samples chosen by hand (``sample_ids``) or all that a query matches.
+         *
+         *     With ``query`` and no ``sample_ids``, every matching sample except ``exclude_ids``; the query is stored
+         *     with the test case so that it can be shown and re-run. Ground truths are the suite's. With
+         *     ``add_to_suite`` the suite gets a new version holding its test cases and this one.
+         */
+        CreateTestCase: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            query: components["schemas"]["SampleQuery"];
+            /** Sample Ids */
+            sample_ids?: number[] | null;
+            /** Exclude Ids */
+            exclude_ids?: number[];
+            /**
+             * Add To Suite
+             * @default true
+             */
+            add_to_suite: boolean;
+            /**
+             * Compute Metrics
+             * @description Derive the new test case's metrics for models already tested on the suite.
+             * @default true
+             */
+            compute_metrics: boolean;
+        };
+        /**
          * CreateTestCaseIn
          * @description A new, empty test case.
          */
@@ -893,6 +1126,102 @@ export interface components {
             tags?: string[] | null;
         };
         /**
+         * CreatedTestCases
+         * @description What curation made: test cases, the suite's new version, and the runs derived on it.
+         */
+        CreatedTestCases: {
+            /** Test Cases */
+            test_cases: components["schemas"]["TestCaseRef"][];
+            /** @description The suite's new version, when the test cases were added to it. */
+            suite: components["schemas"]["SuiteRef"] | null;
+            /**
+             * Derived Runs
+             * @description Runs on the new version whose metrics were derived from stored ones.
+             */
+            derived_runs: number;
+            /**
+             * Pending Metrics
+             * @description Test-case metrics that need the evaluator (no per-sample basis).
+             */
+            pending_metrics?: string[];
+        };
+        /**
+         * DeltaSample
+         * @description A sample ranked by its part in the change of a test-case metric from the baseline to a model.
+         */
+        DeltaSample: {
+            item: components["schemas"]["SampleItem"];
+            /** Baseline Value */
+            baseline_value: unknown;
+            /** Value */
+            value: unknown;
+            /**
+             * Change
+             * @enum {string}
+             */
+            change: "right_to_wrong" | "wrong_to_right" | "moved" | "unchanged";
+            /**
+             * Contribution
+             * @description Its share of the metric's change (positive: towards the model's).
+             */
+            contribution: number;
+        };
+        /**
+         * DeltaSamples
+         * @description The samples behind one results cell, most contributing first.
+         */
+        DeltaSamples: {
+            /** Metric */
+            metric: string;
+            /**
+             * Basis
+             * @description The per-sample field the metric is the mean of; None: leave-one-out.
+             */
+            basis: string | null;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "per_sample" | "leave_one_out";
+            /** Baseline Value */
+            baseline_value: number | null;
+            /** Value */
+            value: number | null;
+            /** Total */
+            total: number;
+            /** Offset */
+            offset: number;
+            /** Limit */
+            limit: number;
+            /**
+             * N Flipped
+             * @description right_to_wrong / wrong_to_right counts for boolean bases.
+             */
+            n_flipped: {
+                [key: string]: number;
+            };
+            /** Items */
+            items: components["schemas"]["DeltaSample"][];
+        };
+        /**
+         * Difference
+         * @description A model-versus-model condition: ``field`` of ``model_id`` minus the same of ``minus_model_id`` in range.
+         */
+        Difference: {
+            /** Field */
+            field: string;
+            /** Model Id */
+            model_id: number;
+            /** Minus Model Id */
+            minus_model_id: number;
+            /** Configuration */
+            configuration?: string | null;
+            /** Min */
+            min?: number | null;
+            /** Max */
+            max?: number | null;
+        };
+        /**
          * EditTestCaseIn
          * @description One edit of a test case, applied on top of the version in the path.
          */
@@ -923,6 +1252,47 @@ export interface components {
             /** Tags */
             tags?: string[] | null;
         };
+        /**
+         * FieldInfo
+         * @description A field samples can be filtered, sorted and binned by.
+         *
+         *     ``per_model`` fields (inference and metric fields) take a model (and metrics a configuration) wherever they
+         *     are used. Categories are the most frequent values (at most 50), most frequent first.
+         */
+        FieldInfo: {
+            /**
+             * Name
+             * @description The field's path, e.g. meta.pose or metric.normalized_mean_error.
+             */
+            name: string;
+            /** Label */
+            label: string;
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "sample" | "metadata" | "ground_truth" | "inference" | "metric";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "number" | "category" | "text" | "bool";
+            /**
+             * Per Model
+             * @default false
+             */
+            per_model: boolean;
+            /** Higher Is Better */
+            higher_is_better?: boolean | null;
+            /** Min */
+            min?: number | null;
+            /** Max */
+            max?: number | null;
+            /** Categories */
+            categories?: string[] | null;
+            /** N Distinct */
+            n_distinct?: number | null;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -940,6 +1310,81 @@ export interface components {
             status: string;
             /** Version */
             version: string;
+        };
+        /**
+         * Histogram
+         * @description Counts of one field over the matching samples: numeric bins (``edges``) or categories.
+         */
+        Histogram: {
+            /** Field */
+            field: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "number" | "category" | "text" | "bool";
+            /**
+             * Edges
+             * @description Bin edges of a numeric field (bins + 1).
+             */
+            edges?: number[] | null;
+            /**
+             * Categories
+             * @description The bins of a categorical field.
+             */
+            categories?: string[] | null;
+            /** Counts */
+            counts: number[];
+            /**
+             * N Missing
+             * @default 0
+             */
+            n_missing: number;
+            /**
+             * Means
+             * @description By model id: the metric's mean in each bin (None: no sample).
+             */
+            means?: {
+                [key: string]: (number | null)[];
+            };
+        };
+        /**
+         * HistogramRequest
+         * @description Histograms of fields over the samples a query matches, with a metric's mean per bin for each model.
+         */
+        HistogramRequest: {
+            query: components["schemas"]["SampleQuery"];
+            /**
+             * Fields
+             * @description Fields to bin (default: every non-model field).
+             */
+            fields?: string[] | null;
+            /**
+             * Metric
+             * @description The metric field averaged per bin, e.g. metric.nme.
+             */
+            metric?: string | null;
+            /** Model Ids */
+            model_ids?: number[];
+            /** Configuration */
+            configuration?: string | null;
+            /**
+             * Bins
+             * @default 20
+             */
+            bins: number;
+        };
+        /**
+         * Histograms
+         * @description The sidebar: one histogram per field.
+         */
+        Histograms: {
+            /** Total */
+            total: number;
+            /** Metric */
+            metric: string | null;
+            /** Histograms */
+            histograms: components["schemas"]["Histogram"][];
         };
         /**
          * InferenceRow
@@ -1191,6 +1636,36 @@ export interface components {
             }[];
         };
         /**
+         * Predicate
+         * @description One condition on one field; a query's predicates all hold (AND).
+         *
+         *     ``range`` keeps values in ``[min, max]`` (either bound may be omitted); ``in`` keeps the listed values;
+         *     ``contains`` is a case-insensitive substring match on text; ``null`` / ``not_null`` test for a missing
+         *     value. ``model_id`` is required for per-model fields; ``configuration`` picks the metrics' configuration
+         *     (``None``: the first one).
+         */
+        Predicate: {
+            /** Field */
+            field: string;
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "range" | "in" | "contains" | "null" | "not_null";
+            /** Model Id */
+            model_id?: number | null;
+            /** Configuration */
+            configuration?: string | null;
+            /** Min */
+            min?: number | null;
+            /** Max */
+            max?: number | null;
+            /** Values */
+            values?: (string | number | boolean)[] | null;
+            /** Text */
+            text?: string | null;
+        };
+        /**
          * RegisterWorkflowIn
          * @description A workflow's name and the type schema of its data.
          */
@@ -1369,6 +1844,141 @@ export interface components {
             updated: string;
         };
         /**
+         * SampleDetail
+         * @description Everything about one sample in a suite version.
+         */
+        SampleDetail: {
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Locator */
+            locator: string | null;
+            /** Data Type */
+            data_type: string | null;
+            /** Width */
+            width?: number | null;
+            /** Height */
+            height?: number | null;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Ground Truth */
+            ground_truth: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Test Cases
+             * @description The suite's test cases that hold the sample.
+             */
+            test_cases: components["schemas"]["TestCaseRef"][];
+            /** Results */
+            results: components["schemas"]["SampleModelResult"][];
+        };
+        /**
+         * SampleFields
+         * @description What can be queried on a suite version: its fields, the models with results and their configurations.
+         */
+        SampleFields: {
+            suite: components["schemas"]["SuiteRef"];
+            /** Workflow */
+            workflow: string;
+            /**
+             * Data Type
+             * @description The test sample's type, e.g. TEST_SAMPLE/IMAGE.
+             */
+            data_type: string | null;
+            /** N Samples */
+            n_samples: number;
+            /** Test Cases */
+            test_cases: components["schemas"]["TestCaseRef"][];
+            /**
+             * Models
+             * @description Models with inferences on the suite's samples.
+             */
+            models: components["schemas"]["ModelRef"][];
+            /**
+             * Configurations
+             * @description Configurations with per-sample metrics; '' is the implicit one.
+             */
+            configurations: string[];
+            /** Fields */
+            fields: components["schemas"]["FieldInfo"][];
+            /**
+             * Workflow Schema
+             * @description The workflow's type schema, which the app's overlay renderers are keyed by.
+             */
+            workflow_schema?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * SampleItem
+         * @description One sample of a page, with what the gallery draws on it.
+         */
+        SampleItem: {
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Locator */
+            locator: string | null;
+            /**
+             * Thumbnail
+             * @description URL of its thumbnail, when it is an image.
+             */
+            thumbnail: string | null;
+            /** Data Type */
+            data_type: string | null;
+            /**
+             * Width
+             * @description The image's width in pixels, when known.
+             */
+            width?: number | null;
+            /** Height */
+            height?: number | null;
+            /**
+             * Data
+             * @description The test sample as stored, without its metadata.
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Ground Truth */
+            ground_truth: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Inferences
+             * @description Each asked-for model's inference, by id.
+             */
+            inferences: {
+                [key: string]: {
+                    [key: string]: unknown;
+                } | null;
+            };
+            /**
+             * Metrics
+             * @description Each asked-for model's per-sample metrics, by id.
+             */
+            metrics: {
+                [key: string]: {
+                    [key: string]: unknown;
+                } | null;
+            };
+            /** Sort Value */
+            sort_value?: unknown;
+        };
+        /**
          * SampleMetricsIn
          * @description Per-sample metrics of one configuration (``null``: the evaluator has no configuration).
          */
@@ -1393,6 +2003,79 @@ export interface components {
             };
             /** Test Case Id */
             test_case_id?: number | null;
+        };
+        /**
+         * SampleModelResult
+         * @description One model's inference and per-sample metrics (per configuration) on a sample.
+         */
+        SampleModelResult: {
+            model: components["schemas"]["ModelRef"];
+            /** Inference */
+            inference: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Metrics
+             * @description Per configuration ('' the implicit one).
+             */
+            metrics: {
+                [key: string]: {
+                    [key: string]: unknown;
+                } | null;
+            };
+        };
+        /**
+         * SamplePage
+         * @description One page of the samples a query matches, in its order.
+         */
+        SamplePage: {
+            /** Items */
+            items: components["schemas"]["SampleItem"][];
+            /**
+             * Total
+             * @description How many samples match.
+             */
+            total: number;
+            /** Offset */
+            offset: number;
+            /** Limit */
+            limit: number;
+            /**
+             * N Samples
+             * @description How many samples the queried scope has before filtering.
+             */
+            n_samples: number;
+        };
+        /**
+         * SampleQuery
+         * @description Which samples: those of a suite version (or one of its test cases) that meet every condition.
+         */
+        SampleQuery: {
+            /**
+             * Test Suite Id
+             * @description The suite version (its id).
+             */
+            test_suite_id: number;
+            /**
+             * Test Case Id
+             * @description A test-case version of the suite (its id).
+             */
+            test_case_id?: number | null;
+            /** Predicates */
+            predicates?: components["schemas"]["Predicate"][];
+            /** Differences */
+            differences?: components["schemas"]["Difference"][];
+            sort?: components["schemas"]["SortKey"] | null;
+            /**
+             * Model Ids
+             * @description Models whose inferences and per-sample metrics each item carries.
+             */
+            model_ids?: number[];
+            /**
+             * Configuration
+             * @description The configuration of the metrics items carry.
+             */
+            configuration?: string | null;
         };
         /**
          * SampleRow
@@ -1442,6 +2125,65 @@ export interface components {
         SignInIn: {
             /** Token */
             token: string;
+        };
+        /**
+         * SortKey
+         * @description Sort by a field (of a model, for per-model fields); ties broken by sample id.
+         */
+        SortKey: {
+            /** Field */
+            field: string;
+            /** Model Id */
+            model_id?: number | null;
+            /** Configuration */
+            configuration?: string | null;
+            /**
+             * Descending
+             * @default false
+             */
+            descending: boolean;
+        };
+        /**
+         * SplitTestCases
+         * @description Make one test case per category of a field, or per numeric bin, of the samples a query matches.
+         */
+        SplitTestCases: {
+            query: components["schemas"]["SampleQuery"];
+            /** Field */
+            field: string;
+            /** Model Id */
+            model_id?: number | null;
+            /** Configuration */
+            configuration?: string | null;
+            /**
+             * Bins
+             * @description Numeric fields: equal-width bins.
+             */
+            bins?: number | null;
+            /**
+             * Name Prefix
+             * @description Default: the suite's name and the field's label.
+             */
+            name_prefix?: string | null;
+            /**
+             * Add To Suite
+             * @default true
+             */
+            add_to_suite: boolean;
+            /**
+             * Compute Metrics
+             * @default true
+             */
+            compute_metrics: boolean;
+        };
+        /**
+         * StoredQuery
+         * @description The query a test-case version was made from in the Studio.
+         */
+        StoredQuery: {
+            test_case: components["schemas"]["TestCaseRef"];
+            query: components["schemas"]["SampleQuery"];
+            created_from: components["schemas"]["SuiteRef"] | null;
         };
         /**
          * SuiteDetail
@@ -3227,6 +3969,355 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_sample_fields: {
+        parameters: {
+            query: {
+                /** @description The suite version (its id). */
+                test_suite_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleFields"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    query_studio_samples: {
+        parameters: {
+            query?: {
+                /** @description How many samples to skip. */
+                offset?: number;
+                /** @description The most samples to return (at most 1000). */
+                limit?: number;
+                /** @description json: one page of items; arrow: every matching sample's fields as an Arrow stream. */
+                format?: "json" | "arrow";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SampleQuery"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SamplePage"];
+                    "application/vnd.apache.arrow.stream": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_histograms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HistogramRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Histograms"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_sample: {
+        parameters: {
+            query: {
+                /** @description The suite version (its id). */
+                test_suite_id: number;
+                /** @description Models whose results to include. */
+                model_ids?: number[] | null;
+            };
+            header?: never;
+            path: {
+                sample_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_studio_test_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTestCase"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedTestCases"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    split_test_cases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SplitTestCases"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedTestCases"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_stored_query: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                test_case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredQuery"] | null;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_delta_samples: {
+        parameters: {
+            query: {
+                /** @description The suite version (its id). */
+                test_suite_id: number;
+                /** @description The test-case version (its id). */
+                test_case_id: number;
+                /** @description The model whose change from the baseline is explained. */
+                model_id: number;
+                /** @description The model compared with. */
+                baseline_id: number;
+                /** @description The test-case metric of the cell. */
+                metric: string;
+                /** @description The runs' evaluator; empty for the unnamed one. */
+                evaluator?: string | null;
+                /** @description The cell's configuration; empty: the implicit. */
+                configuration?: string | null;
+                /** @description How many samples to skip. */
+                offset?: number;
+                /** @description The most samples to return (at most 1000). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeltaSamples"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_thumbnail: {
+        parameters: {
+            query: {
+                /** @description The asset's locator: file://, http(s):// or s3://. */
+                locator: string;
+                /** @description The longer side in pixels. */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_asset: {
+        parameters: {
+            query: {
+                /** @description The asset's locator: file://, http(s):// or s3://. */
+                locator: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,7 +5,9 @@ from fastapi import APIRouter, Depends
 from assay.server.deps import authenticate
 from assay.server.routes import (
     app_results,
+    app_samples,
     app_views,
+    assets,
     health,
     models,
     results,
@@ -22,5 +24,17 @@ api_router = APIRouter()
 api_router.include_router(health.router)
 # The session routes authenticate each on its own terms: signing in needs no session yet.
 api_router.include_router(session.router)
-for _module in (workflows, test_cases, test_suites, models, test_runs, results, app_views, app_results):
+_ROUTERS = (
+    workflows,
+    test_cases,
+    test_suites,
+    models,
+    test_runs,
+    results,
+    app_views,
+    app_results,
+    app_samples,
+    assets,
+)
+for _module in _ROUTERS:
     api_router.include_router(_module.router, dependencies=[Depends(authenticate)])
