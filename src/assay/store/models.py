@@ -159,6 +159,10 @@ class TestCaseVersion(Base):
     version: Mapped[int]
     n_samples: Mapped[int]
     created: Mapped[datetime]
+    #: The Studio query the version was made from (a ``SampleQuery`` document); NULL when made otherwise.
+    query: Mapped[dict[str, Any] | None]
+    #: The suite version that query ran on.
+    created_from: Mapped[int | None] = mapped_column(ForeignKey("test_suite_version.id"))
 
 
 class TestCaseSample(Base):
