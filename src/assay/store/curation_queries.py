@@ -1,0 +1,292 @@
+"""The queries and writes of curation: suite samples, the Studio origin of test-case versions, derived runs.
+
+Samples of a suite version come with its ground truths; the origin of a test-case version is the Studio query it
+was made of; a derived run is a run on a suite version made from the stored results of another.
+
+Each function takes the session of the caller's transaction (:class:`assay.service.curation.Curation` runs a
+whole curation step in one), reads ids in chunks of :data:`assay.store.repository.CHUNK`, and copies stored
+metrics between runs with ``INSERT ... SELECT`` so that no per-sample document travels through Python unless
+it must change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import ARRAY, ColumnElement, Integer, Table, and_, any_, bindparam, insert, literal, or_, select
+from sqlalchemy.orm import Session
+
+from assay.store.models import (
+    CaseMetrics,
+    RunConfiguration,
+    SampleMetrics,
+    SuiteMetrics,
+    TestCaseSample,
+    TestCaseVersion,
+    TestRun,
+    TestSample,
+    TestSuite,
+    TestSuiteTestCase,
+    TestSuiteVersion,
+    utcnow,
+)
+from assay.store.repository import CHUNK
+
+__all__ = [
+    "configurations",
+    "copy_configuration",
+    "create_derived_run",
+    "insert_case_metrics",
+    "insert_sample_metrics",
+    "mark_configuration_complete",
+    "origin",
+    "samples_in_test_case",
+    "set_origin",
+    "suite_samples",
+]
+
+Dict = dict[str, Any]
+
+_sample = cast(Table, TestSample.__table__)
+_member = cast(Table, TestCaseSample.__table__)
+_tcv = cast(Table, TestCaseVersion.__table__)
+_stc = cast(Table, TestSuiteTestCase.__table__)
+_sample_metrics = cast(Table, SampleMetrics.__table__)
+_case_metrics = cast(Table, CaseMetrics.__table__)
+_suite_metrics = cast(Table, SuiteMetrics.__table__)
+
+
+def _in(session: Session, column: Any, values: Sequence[int]) -> ColumnElement[bool]:
+    """``column IN values``; one array parameter on PostgreSQL instead of one parameter per value."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(ColumnElement[bool], column == any_(bindparam(None, list(values), type_=ARRAY(Integer))))
+    return cast(ColumnElement[bool], column.in_(values))
+
+
+def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _member_of_version() -> ColumnElement[bool]:
+    return and_(
+        _member.c.added_in <= _tcv.c.version,
+        or_(_member.c.removed_in.is_(None), _member.c.removed_in > _tcv.c.version),
+    )
+
+
+def suite_samples(
+    session: Session, test_suite_version_id: int, sample_ids: Sequence[int]
+) -> dict[int, tuple[Dict, Any]]:
+    """The samples of a suite version among ``sample_ids``, with their ground truth in the suite.
+
+    A sample's ground truth is the one of the first test case in suite order that holds it.
+
+    Returns:
+        ``(test sample, ground truth)`` by sample id, for the ids that are in the suite version.
+    """
+    found: dict[int, tuple[Dict, Any]] = {}
+    unique = sorted(set(sample_ids))
+    for chunk in _chunks(unique):
+        query = (
+            select(_sample.c.id, _sample.c.data, _member.c.ground_truth)
+            .select_from(_stc)
+            .join(_tcv, _tcv.c.id == _stc.c.test_case_version_id)
+            .join(_member, _member.c.test_case_id == _tcv.c.test_case_id)
+            .join(_sample, _sample.c.id == _member.c.test_sample_id)
+            .where(
+                _stc.c.test_suite_version_id == test_suite_version_id,
+                _member_of_version(),
+                _in(session, _member.c.test_sample_id, chunk),
+            )
+            .order_by(_stc.c.position)
+        )
+        for sample_id, data, ground_truth in session.execute(query):
+            if sample_id not in found:
+                found[sample_id] = (data, ground_truth)
+    return found
+
+
+def samples_in_test_case(session: Session, test_case_version_id: int, sample_ids: Sequence[int]) -> set[int]:
+    """Which of ``sample_ids`` a test-case version holds."""
+    found: set[int] = set()
+    unique = sorted(set(sample_ids))
+    for chunk in _chunks(unique):
+        query = (
+            select(_member.c.test_sample_id)
+            .select_from(_tcv)
+            .join(_member, _member.c.test_case_id == _tcv.c.test_case_id)
+            .where(
+                _tcv.c.id == test_case_version_id, _member_of_version(), _in(session, _member.c.test_sample_id, chunk)
+            )
+        )
+        found.update(session.scalars(query))
+    return found
+
+
+def set_origin(session: Session, test_case_version_id: int, query: Dict | None, created_from: int) -> None:
+    """Record the Studio query a test-case version was made from and the suite version it ran on."""
+    version = session.get(TestCaseVersion, test_case_version_id)
+    assert version is not None  # made in the same transaction
+    version.query = query
+    version.created_from = created_from
+    session.flush()
+
+
+def origin(session: Session, test_case_version_id: int) -> tuple[Dict | None, Dict | None] | None:
+    """The stored query of a test-case version and the suite version it was made on.
+
+    Returns:
+        ``None`` when no such version exists, else ``(query, suite)`` where ``suite`` is
+        ``{"id", "name", "version"}`` of ``created_from`` (or ``None``).
+    """
+    row = session.execute(
+        select(TestCaseVersion.query, TestCaseVersion.created_from).where(TestCaseVersion.id == test_case_version_id)
+    ).first()
+    if row is None:
+        return None
+    query, created_from = row
+    if created_from is None:
+        return query, None
+    suite = session.execute(
+        select(TestSuite.name, TestSuiteVersion.version)
+        .join(TestSuite, TestSuite.id == TestSuiteVersion.test_suite_id)
+        .where(TestSuiteVersion.id == created_from)
+    ).one()
+    return query, {"id": created_from, "name": suite[0], "version": suite[1]}
+
+
+def configurations(session: Session, test_run_id: int) -> list[tuple[int, str, Dict | None]]:
+    """``(id, display name, configuration)`` of a run's configurations, in the order they were added."""
+    rows = session.execute(
+        select(RunConfiguration.id, RunConfiguration.display_name, RunConfiguration.data)
+        .where(RunConfiguration.test_run_id == test_run_id)
+        .order_by(RunConfiguration.id)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def create_derived_run(
+    session: Session,
+    *,
+    model_id: int,
+    test_suite_version_id: int,
+    evaluator: str,
+    message: str,
+    configurations: Sequence[tuple[str, Dict | None]],
+) -> tuple[int, dict[str, int]]:
+    """A finished run of a model on a suite version whose metrics are derived, not evaluated.
+
+    Args:
+        session: The session of the caller's transaction.
+        model_id: The model.
+        test_suite_version_id: The suite version, which must have no run of the model and evaluator yet.
+        evaluator: The evaluator's name (``""``: none named).
+        message: What the run is (shown with the run).
+        configurations: ``(display name, configuration)`` of the run, as the source run stored them.
+
+    Returns:
+        The run's id and its configuration ids by display name.
+    """
+    now = utcnow()
+    run = TestRun(
+        model_id=model_id,
+        test_suite_version_id=test_suite_version_id,
+        evaluator=evaluator,
+        # What the store writes once every configuration has its suite metrics (Repository.upload_test_suite_metrics).
+        status="complete",
+        message=message,
+        created=now,
+        updated=now,
+    )
+    session.add(run)
+    session.flush()
+    ids: dict[str, int] = {}
+    for display_name, data in configurations:
+        config = RunConfiguration(test_run_id=run.id, display_name=display_name, data=data)
+        session.add(config)
+        session.flush()
+        ids[display_name] = config.id
+    return run.id, ids
+
+
+def copy_configuration(session: Session, *, source_id: int, target_id: int, test_run_id: int) -> None:
+    """Copy every per-sample and test-case metric of a stored configuration to another run's configuration.
+
+    The target run's suite version holds every test-case version of the source's, so each row keeps its scope.
+    """
+    columns = ["test_run_id", "configuration_id", "scope", "test_case_version_id", "test_sample_id", "data"]
+    session.execute(
+        insert(_sample_metrics).from_select(
+            columns,
+            select(
+                literal(test_run_id, Integer),
+                literal(target_id, Integer),
+                _sample_metrics.c.scope,
+                _sample_metrics.c.test_case_version_id,
+                _sample_metrics.c.test_sample_id,
+                _sample_metrics.c.data,
+            ).where(_sample_metrics.c.configuration_id == source_id),
+        )
+    )
+    session.execute(
+        insert(_case_metrics).from_select(
+            ["test_run_id", "configuration_id", "test_case_version_id", "data", "plots"],
+            select(
+                literal(test_run_id, Integer),
+                literal(target_id, Integer),
+                _case_metrics.c.test_case_version_id,
+                _case_metrics.c.data,
+                _case_metrics.c.plots,
+            ).where(_case_metrics.c.configuration_id == source_id),
+        )
+    )
+
+
+def insert_sample_metrics(
+    session: Session, *, test_run_id: int, configuration_id: int, scope: int, rows: Iterable[tuple[int, Dict]]
+) -> None:
+    """Store ``(sample id, metrics)`` rows of one test-case version (``scope``) of a run's configuration."""
+    values = [
+        {
+            "test_run_id": test_run_id,
+            "configuration_id": configuration_id,
+            "scope": scope,
+            "test_case_version_id": scope,
+            "test_sample_id": sample_id,
+            "data": data,
+        }
+        for sample_id, data in rows
+    ]
+    for start in range(0, len(values), 10 * CHUNK):
+        session.execute(insert(_sample_metrics), values[start : start + 10 * CHUNK])
+
+
+def insert_case_metrics(
+    session: Session, *, test_run_id: int, configuration_id: int, metrics: Mapping[int, Dict]
+) -> None:
+    """Store the metrics (no plots) of test-case versions in a run's configuration."""
+    if metrics:
+        session.execute(
+            insert(_case_metrics),
+            [
+                {
+                    "test_run_id": test_run_id,
+                    "configuration_id": configuration_id,
+                    "test_case_version_id": test_case_version_id,
+                    "data": data,
+                    "plots": None,
+                }
+                for test_case_version_id, data in metrics.items()
+            ],
+        )
+
+
+def mark_configuration_complete(session: Session, *, test_run_id: int, configuration_id: int) -> None:
+    """Mark a configuration complete with no suite metrics (the results page then treats it as finished)."""
+    session.execute(
+        insert(_suite_metrics).values(
+            test_run_id=test_run_id, configuration_id=configuration_id, data=None, completed_at=utcnow()
+        )
+    )
