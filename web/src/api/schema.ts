@@ -922,6 +922,11 @@ export interface paths {
         /**
          * Read Thumbnail
          * @description A thumbnail of an image asset, made on first request and cached on disk.
+         *
+         *     JPEG for opaque images, WebP (PNG without WebP support) where transparency matters; upright (EXIF
+         *     orientation applied); never enlarged. Sent with a strong ETag and as immutable; `If-None-Match` gives a 304.
+         *     Errors: 403 outside the asset roots, 404 no such asset, 422 not an image (or too large for Pillow's
+         *     decompression-bomb limit), 502 a remote server failed.
          */
         get: operations["read_thumbnail"];
         put?: never;
@@ -942,6 +947,9 @@ export interface paths {
         /**
          * Read Asset
          * @description The asset itself: a file streamed, an http(s) URL proxied, or an s3:// URI redirected to a presigned URL.
+         *
+         *     A file comes with its content type, ETag and Last-Modified, and answers `Range` and `If-None-Match`; a
+         *     proxied URL passes on its server's type, length, range and validators.
          */
         get: operations["read_asset"];
         put?: never;
