@@ -433,6 +433,12 @@ def test_missing_file_is_404(client: TestClient, auth, root: Path, route: str) -
         assert response.json()["code"] == "not_found"
 
 
+def test_a_symlink_loop_is_404(client: TestClient, auth, root: Path) -> None:
+    (root / "loop.png").symlink_to(root / "loop.png")
+    response = get_thumbnail(client, auth, (root / "loop.png").as_uri())
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
 @pytest.mark.parametrize(
     "locator",
     ["relative/path.png", "gs://bucket/key.png", "file://otherhost/etc/x.png", "s3://bucket-only", "file:x.png"],

@@ -471,7 +471,10 @@ class AssetStore:
         if not path.is_absolute():
             raise InputValidationError(f"the file locator {locator!r} is not an absolute path", locator=locator)
         # Links and ``..`` are resolved before the check: the lexical path proves nothing about where a file is.
-        real = path.resolve()
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError) as error:  # a symbolic-link loop, a name too long...
+            raise NotFoundError(f"the file locator {locator!r} cannot be resolved ({error})", locator=locator) from None
         if real in self._denied:
             raise PermissionDeniedError(
                 f"the locator {locator!r} names the store's own database, which is never served", locator=locator
