@@ -1,0 +1,435 @@
+"""Columnar tables of a suite version's samples and of the results stored on them, for the Studio's engine.
+
+A suite version's table has one row per sample, by ascending sample id: ``id``, ``key``, ``locator``,
+``data_type``, the test-case membership bits (``_tc0``, ``_tc1``... : bit ``k % 63`` of ``_tc{k // 63}`` says
+whether the suite's ``k``-th test case holds the sample) and one column per field of the samples' documents:
+
+- ``sample.<path>``: the test sample's scalar fields (``locator`` and ``data_type`` apart);
+- ``meta.<path>``: its metadata;
+- ``gt.<path>``: the ground truth of the first test case (in suite order) that holds it.
+
+A model's inference table and a run configuration's per-sample metrics table have the same rows in the same
+order (missing values where a sample has none), with ``inference.<path>`` and ``metric.<path>`` columns, so
+the engine joins them by position. Documents are flattened: nested objects give dotted paths, a list of
+objects (annotations) gives ``<path>.count``, lists of scalars are left out.
+
+Each field gets a kind: ``bool``, ``number`` (non-finite values are missing), ``category`` (strings that
+repeat: stored as ``int32`` codes into a sorted dictionary, so that filters and sorts compare integers and
+the code order is the value order) or ``text`` (strings that do not repeat).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+from assay._bulk import gc_paused
+from assay.service.sample_views import FieldGroup, FieldInfo, FieldKind
+
+__all__ = [
+    "MAX_CATEGORIES",
+    "MEMBERSHIP_BITS",
+    "ColumnTable",
+    "FieldSpec",
+    "as_text",
+    "build_inference_table",
+    "build_metrics_table",
+    "build_suite_table",
+    "field_label",
+    "membership_column",
+]
+
+#: The most frequent values a category field lists.
+MAX_CATEGORIES = 50
+
+#: Distinct strings above which a string field is text, whatever its repetition.
+MAX_CATEGORY_VALUES = 1000
+
+#: Test cases per membership column (63 keeps the sign bit of a BIGINT out of the way).
+MEMBERSHIP_BITS = 63
+
+#: Keys of stored documents that are not fields: a data object's type tag, a metrics class.
+_SKIPPED_KEYS = frozenset({"data_type", "_type"})
+
+_PREFIX: dict[FieldGroup, str] = {
+    "sample": "sample.",
+    "metadata": "meta.",
+    "ground_truth": "gt.",
+    "inference": "inference.",
+    "metric": "metric.",
+}
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+def membership_column(index: int) -> tuple[str, int]:
+    """The membership column and bit of the suite's ``index``-th test case."""
+    return f"_tc{index // MEMBERSHIP_BITS}", index % MEMBERSHIP_BITS
+
+
+def field_label(name: str) -> str:
+    """A field's label: its path without the group prefix, words spaced.
+
+    Example:
+        >>> field_label("metric.normalized_mean_error")
+        'normalized mean error'
+    """
+    _, _, path = name.partition(".")
+    return (path or name).replace("_", " ")
+
+
+@dataclass
+class FieldSpec:
+    """What the engine knows of one column: its kind, range, categories and, for categories, the code dictionary.
+
+    ``dictionary`` holds every distinct value of a category column, sorted; the column stores indices into it.
+    """
+
+    name: str
+    group: FieldGroup
+    kind: FieldKind
+    per_model: bool = False
+    min: float | None = None
+    max: float | None = None
+    categories: list[str] | None = None
+    n_distinct: int | None = None
+    dictionary: list[str] | None = None
+
+    def info(self, higher_is_better: bool | None = None) -> FieldInfo:
+        """The field as the API lists it."""
+        return FieldInfo(
+            name=self.name,
+            label=field_label(self.name),
+            group=self.group,
+            kind=self.kind,
+            per_model=self.per_model,
+            higher_is_better=higher_is_better,
+            min=self.min,
+            max=self.max,
+            categories=self.categories,
+            n_distinct=self.n_distinct,
+        )
+
+    def codes_of(self, values: Iterable[Any]) -> list[int]:
+        """The codes of the given category values (values the column never holds have none)."""
+        index = {value: code for code, value in enumerate(self.dictionary or [])}
+        return sorted({index[text] for value in values if (text := as_text(value)) in index})
+
+    def codes_containing(self, text: str) -> list[int]:
+        """The codes of the category values that contain ``text``, ignoring case."""
+        needle = text.lower()
+        return [code for code, value in enumerate(self.dictionary or []) if needle in value.lower()]
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec as JSON, for the table's sidecar file."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FieldSpec:
+        """A spec from :meth:`to_json`."""
+        return cls(**dict(data))
+
+
+@dataclass
+class ColumnTable:
+    """An Arrow table with the specs of its field columns.
+
+    Attributes:
+        table: The rows (one per sample of the suite version, by ascending id).
+        fields: The field columns' specs, by name, in column order.
+        type_path: The ``_type`` of the documents (the metrics class of per-sample metrics), when they have one.
+        data_type: The most common ``data_type`` of the documents (the suite's test-sample type).
+    """
+
+    table: pa.Table
+    fields: dict[str, FieldSpec]
+    type_path: str | None = None
+    data_type: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def meta_json(self) -> dict[str, Any]:
+        """Everything but the rows, as JSON."""
+        return {
+            "fields": [spec.to_json() for spec in self.fields.values()],
+            "type_path": self.type_path,
+            "data_type": self.data_type,
+            "extra": self.extra,
+            "n_rows": self.table.num_rows,
+            "nbytes": self.table.nbytes,
+        }
+
+
+def as_text(value: Any) -> str:
+    """A scalar as a category value: strings as they are, booleans as ``true``/``false``, 2.0 as ``2``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class _Collector:
+    """Leaf values of flattened documents, column by column: row indices and values (missing ones not kept)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.columns: dict[str, tuple[list[int], list[Any]]] = {}
+        self.annotation_lists: set[str] = set()
+        self.type_paths: Counter[str] = Counter()
+
+    def add(self, row: int, document: Mapping[str, Any] | None, skip: frozenset[str] = frozenset()) -> None:
+        if not document:
+            return
+        type_path = document.get("_type")
+        if isinstance(type_path, str):
+            self.type_paths[type_path] += 1
+        self._walk(row, document, self.prefix, skip)
+
+    def _walk(self, row: int, document: Mapping[str, Any], prefix: str, skip: frozenset[str]) -> None:
+        columns = self.columns
+        for key, value in document.items():
+            if key in _SKIPPED_KEYS or key in skip:
+                continue
+            path = prefix + key
+            if value is None:
+                continue
+            if isinstance(value, dict):
+                self._walk(row, value, path + ".", frozenset())
+                continue
+            if isinstance(value, list):
+                if value and not isinstance(value[0], dict):
+                    continue
+                if value:
+                    self.annotation_lists.add(path)
+                path += ".count"
+                value = len(value)
+            slot = columns.get(path)
+            if slot is None:
+                slot = columns[path] = ([], [])
+            slot[0].append(row)
+            slot[1].append(value)
+
+    def build(
+        self, n_rows: int, group: FieldGroup, per_model: bool
+    ) -> tuple[dict[str, pa.Array], dict[str, FieldSpec]]:
+        arrays: dict[str, pa.Array] = {}
+        specs: dict[str, FieldSpec] = {}
+        for path in sorted(self.columns):
+            if path.endswith(".count") and path[: -len(".count")] not in self.annotation_lists:
+                continue  # only ever empty lists: nothing says they hold annotations
+            rows, values = self.columns[path]
+            built = _column(path, group, per_model, n_rows, np.asarray(rows, dtype=np.int64), values)
+            if built is not None:
+                arrays[path], specs[path] = built
+        return arrays, specs
+
+
+def _column(
+    name: str, group: FieldGroup, per_model: bool, n_rows: int, rows: npt.NDArray[np.int64], values: list[Any]
+) -> tuple[pa.Array, FieldSpec] | None:
+    types = {type(value) for value in values}
+    if not types:
+        return None
+    if types == {bool}:
+        data = np.zeros(n_rows, dtype=np.bool_)
+        valid = np.zeros(n_rows, dtype=np.bool_)
+        data[rows] = np.asarray(values, dtype=np.bool_)
+        valid[rows] = True
+        array = pa.array(data, mask=~valid)
+        return array, FieldSpec(name, group, "bool", per_model, n_distinct=int(len(np.unique(data[valid]))))
+    if types <= {int, float, bool}:
+        data = np.full(n_rows, np.nan)
+        try:
+            data[rows] = np.asarray(values, dtype=np.float64)
+        except OverflowError:
+            data[rows] = [float(value) for value in values]
+        valid = np.isfinite(data)
+        array = pa.array(data, mask=~valid)
+        if not valid.any():
+            return None
+        finite = data[valid]
+        spec = FieldSpec(
+            name,
+            group,
+            "number",
+            per_model,
+            min=float(finite.min()),
+            max=float(finite.max()),
+            n_distinct=int(pc.count_distinct(pa.array(finite)).as_py()),
+        )
+        return array, spec
+    texts = values if types == {str} else [as_text(value) for value in values]
+    counts = Counter(texts)
+    n_distinct = len(counts)
+    repeated = n_distinct * 2 <= len(texts) or (n_distinct <= 20 and n_distinct < len(texts))
+    if n_distinct <= MAX_CATEGORY_VALUES and repeated:
+        dictionary = sorted(counts)
+        code_of = {value: code for code, value in enumerate(dictionary)}
+        codes = np.full(n_rows, -1, dtype=np.int32)
+        codes[rows] = np.fromiter((code_of[text] for text in texts), dtype=np.int32, count=len(texts))
+        array = pa.array(codes, mask=codes < 0)
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_CATEGORIES]
+        spec = FieldSpec(
+            name,
+            group,
+            "category",
+            per_model,
+            categories=[value for value, _ in top],
+            n_distinct=n_distinct,
+            dictionary=dictionary,
+        )
+        return array, spec
+    full: list[str | None] = [None] * n_rows
+    for row, text in zip(rows.tolist(), texts, strict=True):
+        full[row] = text
+    return pa.array(full, type=pa.string()), FieldSpec(name, group, "text", per_model, n_distinct=n_distinct)
+
+
+def _most_common(counter: Counter[str]) -> str | None:
+    return counter.most_common(1)[0][0] if counter else None
+
+
+def build_suite_table(
+    ids: Sequence[int],
+    keys: Sequence[str],
+    data: Sequence[Mapping[str, Any]],
+    metadata: Sequence[Mapping[str, Any] | None],
+    ground_truths: Sequence[Mapping[str, Any] | None],
+    members: Sequence[Sequence[int]],
+) -> ColumnTable:
+    """The table of a suite version's samples.
+
+    Args:
+        ids: Sample ids, ascending.
+        keys: Their keys.
+        data: The test samples as stored.
+        metadata: Their metadata.
+        ground_truths: Their ground truths in the suite.
+        members: For each test case of the suite, in suite order, the row indices of its samples.
+
+    Returns:
+        The table: ``id``, ``key``, ``locator``, ``data_type``, the membership columns and the fields.
+
+    Example:
+        >>> table = build_suite_table(
+        ...     [1, 2], ["a", "b"], [{"locator": "x.png", "w": 3}, {"locator": "y.png", "w": 5}],
+        ...     [{"pose": "up"}, {"pose": "up"}], [None, {"n": 1.5}], [[0, 1], [1]],
+        ... )
+        >>> table.table.column_names
+        ['id', 'key', 'locator', 'data_type', '_tc0', 'sample.w', 'meta.pose', 'gt.n']
+        >>> table.fields["meta.pose"].kind, table.table["_tc0"].to_pylist()
+        ('category', [1, 3])
+    """
+    n_rows = len(ids)
+    with gc_paused():
+        samples, metas, truths = _Collector("sample."), _Collector("meta."), _Collector("gt.")
+        locators: list[str | None] = []
+        data_types: Counter[str] = Counter()
+        skip = frozenset({"locator"})
+        for row in range(n_rows):
+            document = data[row]
+            locator = document.get("locator")
+            locators.append(locator if isinstance(locator, str) else None)
+            data_type = document.get("data_type")
+            if isinstance(data_type, str):
+                data_types[data_type] += 1
+            samples.add(row, document, skip)
+            metas.add(row, metadata[row])
+            truths.add(row, ground_truths[row])
+        columns: dict[str, pa.Array] = {
+            "id": pa.array(np.asarray(ids, dtype=np.int64)),
+            "key": pa.array(list(keys), type=pa.string()),
+            "locator": pa.array(locators, type=pa.string()),
+        }
+        data_type = _most_common(data_types)
+        columns["data_type"] = pa.array([d.get("data_type") for d in data], type=pa.string())
+        n_columns = max(1, math.ceil(len(members) / MEMBERSHIP_BITS))
+        bits = np.zeros((n_columns, n_rows), dtype=np.int64)
+        for index, rows in enumerate(members):
+            column, bit = divmod(index, MEMBERSHIP_BITS)
+            bits[column, np.asarray(rows, dtype=np.int64)] |= np.int64(1) << np.int64(bit)
+        for column in range(n_columns):
+            columns[f"_tc{column}"] = pa.array(bits[column])
+        specs: dict[str, FieldSpec] = {}
+        for collector, group in ((samples, "sample"), (metas, "metadata"), (truths, "ground_truth")):
+            arrays, found = collector.build(n_rows, group, per_model=False)  # type: ignore[arg-type]
+            columns.update(arrays)
+            specs.update(found)
+    return ColumnTable(pa.table(columns), specs, data_type=data_type)
+
+
+def _aligned(
+    suite_ids: npt.NDArray[np.int64], rows: Sequence[tuple[int, Mapping[str, Any] | None]]
+) -> tuple[npt.NDArray[np.int64], list[Mapping[str, Any] | None]]:
+    """The suite rows of ``(sample id, document)`` pairs, keeping those of the suite's samples."""
+    if not rows:
+        return np.zeros(0, dtype=np.int64), []
+    sample_ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    positions = np.searchsorted(suite_ids, sample_ids)
+    positions[positions >= len(suite_ids)] = 0
+    inside = suite_ids[positions] == sample_ids if len(suite_ids) else np.zeros(len(rows), dtype=np.bool_)
+    kept = np.flatnonzero(inside)
+    return positions[kept], [rows[index][1] for index in kept.tolist()]
+
+
+def _results_table(
+    suite_ids: npt.NDArray[np.int64],
+    rows: Sequence[tuple[int, Mapping[str, Any] | None]],
+    group: Literal["inference", "metric"],
+) -> ColumnTable:
+    n_rows = len(suite_ids)
+    with gc_paused():
+        positions, documents = _aligned(suite_ids, rows)
+        collector = _Collector(_PREFIX[group])
+        present = np.zeros(n_rows, dtype=np.bool_)
+        for row, document in zip(positions.tolist(), documents, strict=True):
+            present[row] = True
+            collector.add(row, document)
+        arrays, specs = collector.build(n_rows, group, per_model=True)
+    columns: dict[str, pa.Array] = {"_present": pa.array(present)}
+    columns.update(arrays)
+    return ColumnTable(pa.table(columns), specs, type_path=_most_common(collector.type_paths))
+
+
+def build_inference_table(
+    suite_ids: npt.NDArray[np.int64], inferences: Sequence[tuple[int, Mapping[str, Any] | None]]
+) -> ColumnTable:
+    """A model's inferences on a suite version's samples, aligned with its table (``_present``: has one)."""
+    return _results_table(suite_ids, inferences, "inference")
+
+
+def build_metrics_table(
+    suite_ids: npt.NDArray[np.int64],
+    rows: Sequence[tuple[int, int, int, Mapping[str, Any]]],
+    case_order: Sequence[int],
+) -> ColumnTable:
+    """A run configuration's per-sample metrics on a suite version's samples, aligned with its table.
+
+    Args:
+        suite_ids: The suite table's sample ids.
+        rows: ``(configuration id, scope, sample id, metrics)`` rows of one configuration
+            (``results_queries.sample_metrics``).
+        case_order: The suite's test-case version ids in suite order: a sample's metrics are those of the suite
+            scope (0) when stored, else those of the first of its test cases that has them.
+    """
+    rank = {case_id: index + 1 for index, case_id in enumerate(case_order)}
+    best: dict[int, tuple[int, Mapping[str, Any]]] = {}
+    for _, scope, sample_id, metrics in rows:
+        order = 0 if scope == 0 else rank.get(scope)
+        if order is None:
+            continue
+        seen = best.get(sample_id)
+        if seen is None or seen[0] > order:
+            best[sample_id] = (order, metrics)
+    chosen = [(sample_id, metrics) for sample_id, (_, metrics) in sorted(best.items())]
+    return _results_table(suite_ids, chosen, "metric")
