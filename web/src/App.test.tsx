@@ -115,7 +115,7 @@ describe("the shell", () => {
     renderApp("/");
     const nav = await screen.findByRole("navigation", { name: "Main" });
     const links = within(nav).getAllByRole("link");
-    expect(links.map((link) => link.textContent)).toEqual(["Home", "Test suites", "Models", "Runs"]);
+    expect(links.map((link) => link.textContent)).toEqual(["Home", "Test suites", "Models", "Runs", "Studio"]);
     expect(within(nav).getByRole("link", { name: "Home" })).toHaveAttribute("aria-current", "page");
   });
 

@@ -102,6 +102,7 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
             }
           }),
         },
+        { path: "/studio", handle: wide, lazy: async () => ({ Component: (await import("./studio/StudioPage")).default }) },
         {
           path: "/models",
           element: <ModelsPage />,

@@ -15,4 +15,5 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/test-suites", label: "Test suites", shortcut: "s" },
   { to: "/models", label: "Models", shortcut: "m" },
   { to: "/runs", label: "Runs", shortcut: "r" },
+  { to: "/studio", label: "Studio", shortcut: "t" },
 ];

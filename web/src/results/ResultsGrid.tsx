@@ -9,6 +9,7 @@
 import { type Column, type ColumnDef, type ColumnMeta, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type ReactNode, memo, useEffect, useMemo, useRef } from "react";
+import { Link } from "react-router";
 
 import { formatCount, formatDelta, formatNumber } from "../format";
 import { type GridColumn, arrowOf, configurationName, resolveCell } from "./cells";
@@ -62,6 +63,8 @@ export interface ResultsGridProps {
   onEndReached?: () => void;
   /** All rows, loaded or not (aria-rowcount). */
   totalRows?: number;
+  /** Where a cell's delta links to (the samples behind it in the Studio); null: no link. */
+  deltaHref?: (row: GridRow, column: GridColumn) => string | null;
 }
 
 export const LABEL_WIDTH = 264;
@@ -244,11 +247,13 @@ const Cell = memo(function Cell({
   column,
   context,
   colIndex,
+  href,
 }: {
   row: GridRow;
   column: GridColumn;
   context: DescribeContext;
   colIndex: number;
+  href: string | null;
 }) {
   const view = resolveCell(row.cells, column);
   const arrow = arrowOf(view.delta);
@@ -269,10 +274,18 @@ const Cell = memo(function Cell({
     >
       <span className="rg-value">{formatNumber(view.value)}</span>
       {view.delta !== null && view.state !== "baseline" ? (
-        <span className="rg-delta">
-          {arrow ? <span aria-hidden="true">{arrow} </span> : null}
-          {formatDelta(view.delta)}
-        </span>
+        href ? (
+          // The delta itself opens the samples behind it: one click from a regression to its examples.
+          <Link className="rg-delta rg-delta-link" to={href} aria-label="Samples behind this change" title="Samples behind this change">
+            {arrow ? <span aria-hidden="true">{arrow} </span> : null}
+            {formatDelta(view.delta)}
+          </Link>
+        ) : (
+          <span className="rg-delta">
+            {arrow ? <span aria-hidden="true">{arrow} </span> : null}
+            {formatDelta(view.delta)}
+          </span>
+        )
       ) : null}
     </td>
   );
@@ -479,7 +492,8 @@ export function ResultsGrid(props: ResultsGridProps) {
                 {padLeft > 0 ? <td aria-hidden="true" className="rg-pad" /> : null}
                 {virtualColumns.map((v) => {
                   const column = (leaves[v.index].columnDef.meta as Meta).column;
-                  return <Cell key={column.id} row={row} column={column} context={context} colIndex={v.index + 2} />;
+                  const href = props.deltaHref && !column.isBaseline ? props.deltaHref(row, column) : null;
+                  return <Cell key={column.id} row={row} column={column} context={context} colIndex={v.index + 2} href={href} />;
                 })}
                 {padRight > 0 ? <td aria-hidden="true" className="rg-pad" /> : null}
               </tr>

@@ -5,9 +5,10 @@
 import "./results.css";
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
-import { useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 
 import { formatDelta, formatPValue, plural } from "../format";
+import { deltaUrl, studioUrl } from "../studio/urlQuery";
 import { useShortcut } from "../shortcuts";
 import { useTitle } from "../useTitle";
 import { type GridColumn, arrowOf, configurationName, deltaState, gridColumns, resolveCell, rowIsSignificant } from "./cells";
@@ -358,6 +359,21 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
     [params, table, state.directions, colors, context, onFlip, onSetDirection],
   );
 
+  // Each delta opens the Studio on the samples behind it (its test case, model, baseline, configuration, metric).
+  const deltaHref = useCallback(
+    (row: GridRow, column: GridColumn) =>
+      selection && row.testCaseId !== undefined
+        ? deltaUrl(selection.suiteId, row.testCaseId, {
+            modelId: column.model.id,
+            baselineId: selection.baselineId,
+            configuration: column.configuration,
+            metric: column.metric.key,
+            evaluator: selection.evaluator,
+          })
+        : null,
+    [selection],
+  );
+
   const loadExport = useCallback(async (): Promise<ExportInput> => {
     if (!table || !params) throw new Error("the table has not loaded yet");
     const complete = !paged && !hasNextPage;
@@ -394,6 +410,7 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
           <h1>
             Results: {suite.name} <span className="muted">version {suite.version}</span>
           </h1>
+          <Link to={studioUrl({ suite: suite.id, models: selection.models.map((m) => m.id) })}>Studio</Link>
           <button type="button" className="rp-link" onClick={() => update({ suite: null, models: null, baseline: null, configurations: null, evaluator: undefined, sort: null, open: [], plots: null })}>
             Other suite
           </button>
@@ -467,6 +484,7 @@ function ResultsView({ state, update }: { state: ResultsUrlState; update: Update
                   focus={focus}
                   onEndReached={serverOrdered || paged ? onEndReached : undefined}
                   totalRows={shownCount}
+                  deltaHref={deltaHref}
                 />
               </div>
             </section>
