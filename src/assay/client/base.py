@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
+import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
 from assay.service.models import (
     ConfigurationIn,
     InferenceRow,
@@ -237,4 +239,18 @@ class Transport(Protocol):
         """Stored results of the latest run of the model on the suite version, one entry per configuration.
 
         ``evaluator`` and ``configuration`` narrow the choice. Raises NotFoundError when nothing is stored.
+        """
+
+    # -- samples -------------------------------------------------------------------------------------------
+    def query_samples(self, query: dict[str, Any]) -> pa.Table:
+        """Every sample a Studio query matches, in its order, as a ``pyarrow.Table``.
+
+        ``query`` is a :class:`assay.service.sample_views.SampleQuery` as a dict. Columns: ``id``, ``key``,
+        ``locator``, each field of the suite's samples by name (``meta.pose``, ``gt.normalization_factor``...),
+        and for each model of ``model_ids`` its inference and per-sample metric fields as
+        ``<field>[<model name>]`` (``metric.normalized_mean_error[model-a]``).
+
+        Raises:
+            NotFoundError: no such suite version, test case of it, or model.
+            InputValidationError: a malformed query, an unknown field, or a condition that does not apply.
         """

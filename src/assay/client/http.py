@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import httpx
 import orjson
+import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 import pydantic_core
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -472,6 +473,20 @@ class HttpTransport:
             "configuration": configuration,
         }
         return self._list(Results, "/results", params=params)
+
+    # -- samples -------------------------------------------------------------------------------------------
+    def query_samples(self, query: dict[str, Any]) -> pa.Table:
+        """Every sample a Studio query matches, read from the server as an Arrow stream."""
+        response = self._send("POST", "/app/samples/query", params={"format": "arrow"}, body=query)
+        try:
+            with pa.ipc.open_stream(response.content) as reader:
+                return reader.read_all()
+        except pa.ArrowInvalid as exc:
+            raise TransportError(
+                f"{self.host} answered a samples query with something that is not an Arrow stream; "
+                "is it an Assay server of this version?",
+                host=self.host,
+            ) from exc
 
     def _count(self, response: httpx.Response) -> int:
         data = self._json(response)

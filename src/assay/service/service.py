@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+from pydantic import ValidationError
+
 from assay.errors import IncorrectUsageError, InputValidationError, InvalidTokenError, UnauthenticatedError
 from assay.service.curation import Curation
 from assay.service.models import (
@@ -58,6 +61,7 @@ from assay.service.results_view import (
     select_runs,
     with_alpha,
 )
+from assay.service.sample_views import SampleQuery
 from assay.service.studio import Studio
 from assay.service.views import (
     ModelDetail,
@@ -115,6 +119,14 @@ def _tags(tags: Sequence[str] | None) -> list[str] | None:
         if not isinstance(tag, str) or not tag.strip():
             raise InputValidationError(f"tags must be non-empty strings, got {tag!r}", field="tags", value=tag)
     return list(tags)
+
+
+def _sample_query(query: dict[str, Any]) -> SampleQuery:
+    try:
+        return SampleQuery.model_validate(query)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'query'}: {e['msg']}" for e in exc.errors())
+        raise InputValidationError(f"not a sample query: {problems}", field="query") from exc
 
 
 def _check_sample(test_sample: Any, where: str) -> JsonDict:
@@ -648,6 +660,18 @@ class Service:
                 )
                 for entry in found
             ]
+
+    def query_samples(self, query: dict[str, Any]) -> pa.Table:
+        """Every sample a Studio query matches, in its order, with its fields (a ``pyarrow.Table``).
+
+        ``query`` is a :class:`assay.service.sample_views.SampleQuery` as a dict; see
+        :meth:`assay.service.studio.Studio.query_arrow` for the columns.
+
+        Raises:
+            NotFoundError: no such suite version, test case of it, or model.
+            InputValidationError: a malformed query, an unknown field, or a condition that does not apply.
+        """
+        return self.studio.query_arrow(_sample_query(query))
 
     # -- web app: sessions ---------------------------------------------------------------------------------
     def create_session(self, api_token: str, lifetime: timedelta = SESSION_LIFETIME) -> tuple[SessionInfo, str]:

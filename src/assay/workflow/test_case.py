@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
+
+import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
 from assay._bulk import bulk, gc_paused
 from assay.errors import IncorrectUsageError, InputValidationError, NameConflictError, NotFoundError
 from assay.service.models import InitManyItem, SampleRow, TestCaseRecord
+from assay.service.sample_views import Difference, Predicate, SortKey
 from assay.workflow._entity import (
     Frozen,
     bound_workflow,
@@ -24,10 +27,12 @@ from assay.workflow._entity import (
 
 if TYPE_CHECKING:
     from assay.workflow.ground_truth import GroundTruth
+    from assay.workflow.model import Model
     from assay.workflow.test_sample import TestSample
+    from assay.workflow.test_suite import TestSuite
     from assay.workflow.workflow import Workflow
 
-__all__ = ["TestCase"]
+__all__ = ["TestCase", "query_samples_frame"]
 
 logger = logging.getLogger("assay")
 
@@ -228,6 +233,67 @@ class TestCase(Frozen):
                 ]
             yield from pairs
 
+    def query_samples(
+        self,
+        where: Sequence[Predicate | Difference | Mapping[str, Any]] | None = None,
+        *,
+        test_suite: TestSuite | None = None,
+        models: Sequence[Model | str] | None = None,
+        configuration: str | None = None,
+        sort: str | SortKey | Mapping[str, Any] | None = None,
+        descending: bool = False,
+    ) -> pd.DataFrame:
+        """The samples of this test case that meet every condition, as the Studio queries them, in a DataFrame.
+
+        A test case belongs to suites (its samples' metrics are stored per suite version), so the query runs
+        within one: ``test_suite``, else the latest suite version (latest created) that holds this version
+        of the test case. See :meth:`assay.workflow.TestSuite.query_samples` for the conditions and columns.
+
+        Raises:
+            NotFoundError: no suite version holds this test case version (pass ``test_suite``), or the
+                given suite does not hold it, or a model does not exist.
+            InputValidationError: an unknown field, a condition that does not apply to its field, or a
+                per-model field without a model.
+
+        Example:
+            >>> frontal.query_samples([{"field": "metric.normalized_mean_error", "op": "range", "min": 0.1}],
+            ...                       models=[model_a])  # doctest: +SKIP
+        """
+        suite_id = test_suite._id if test_suite is not None else self._latest_suite_id()
+        return query_samples_frame(
+            type(self).workflow.name,
+            suite_id,
+            self._id,
+            where=where,
+            models=models,
+            configuration=configuration,
+            sort=sort,
+            descending=descending,
+        )
+
+    def _latest_suite_id(self) -> int:
+        current = transport()
+        workflow = type(self).workflow.name
+        holding = [
+            suite for suite in current.list_test_suites(workflow) if any(tc.id == self._id for tc in suite.test_cases)
+        ]
+        if not holding:
+            # An older version of a suite may hold this version of the test case.
+            for suite in current.list_test_suites(workflow):
+                holding.extend(
+                    version
+                    for version in current.list_test_suite_versions(suite.name)
+                    if any(tc.id == self._id for tc in version.test_cases)
+                )
+        if not holding:
+            raise NotFoundError(
+                f"test case {self.name!r} version {self.version} is in no test suite; "
+                "add it to one, or pass test_suite=",
+                name=self.name,
+                version=self.version,
+            )
+        return max(holding, key=lambda suite: (suite.created, suite.id)).id
+
     # -- editing -------------------------------------------------------------------------------------------
     class Editor:
         """Collects the changes of one ``edit()`` block; they are committed together when the block ends."""
@@ -321,3 +387,102 @@ def _row(workflow: Workflow, test_sample: Any, ground_truth: Any, position: int 
     _check_type(workflow.ground_truth_type, ground_truth, f"ground truth in {where}")
     data, metadata = sample_dict(test_sample)
     return SampleRow.model_construct(test_sample=data, metadata=metadata, ground_truth=ground_truth._to_dict())
+
+
+# -- sample queries ------------------------------------------------------------------------------------------
+def _model_id(workflow: str, model: Any, where: str) -> int:
+    from assay.workflow.model import Model
+
+    if isinstance(model, Model):
+        return model._id
+    if isinstance(model, str):
+        return transport().load_model(model, workflow).id
+    if isinstance(model, int) and not isinstance(model, bool):
+        return model
+    raise InputValidationError(f"{where}: a model is a Model or a model's name, got {model!r}")
+
+
+def _with_model(
+    workflow: str, item: Mapping[str, Any], default: int | None, keys: tuple[str, str], where: str
+) -> dict[str, Any]:
+    """A condition as a dict of the records' keys: ``model`` (a Model or name) becomes ``model_id``."""
+    name_key, id_key = keys
+    data = dict(item)
+    if name_key in data:
+        data[id_key] = _model_id(workflow, data.pop(name_key), where)
+    field = data.get("field")
+    if id_key == "model_id" and "model_id" not in data and isinstance(field, str) and default is not None:
+        if field.startswith(("inference.", "metric.")):
+            data["model_id"] = default
+    return data
+
+
+def _record(kind: type[Any], data: Mapping[str, Any], where: str) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return kind.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in exc.errors())
+        raise InputValidationError(f"{where} is not a valid {kind.__name__}: {problems}") from exc
+
+
+def query_samples_frame(
+    workflow: str,
+    test_suite_id: int,
+    test_case_id: int | None,
+    *,
+    where: Sequence[Predicate | Difference | Mapping[str, Any]] | None,
+    models: Sequence[Any] | None,
+    configuration: str | None,
+    sort: str | SortKey | Mapping[str, Any] | None,
+    descending: bool,
+) -> pd.DataFrame:
+    """Run a Studio query through the transport and return its samples as a DataFrame (see ``query_samples``)."""
+    if isinstance(where, Mapping | Predicate | Difference):
+        where = [where]
+    model_ids = [_model_id(workflow, model, f"models[{i}]") for i, model in enumerate(models or [])]
+    default = model_ids[0] if len(model_ids) == 1 else None
+    predicates: list[dict[str, Any]] = []
+    differences: list[dict[str, Any]] = []
+    for index, item in enumerate(where or []):
+        label = f"where[{index}]"
+        if isinstance(item, Predicate):
+            predicates.append(item.model_dump(exclude_none=True))
+        elif isinstance(item, Difference):
+            differences.append(item.model_dump(exclude_none=True))
+        elif isinstance(item, Mapping):
+            if "minus_model" in item or "minus_model_id" in item:
+                data = _with_model(workflow, item, None, ("model", "model_id"), label)
+                data = _with_model(workflow, data, None, ("minus_model", "minus_model_id"), label)
+                differences.append(_record(Difference, data, label).model_dump(exclude_none=True))
+            else:
+                data = _with_model(workflow, item, default, ("model", "model_id"), label)
+                predicates.append(_record(Predicate, data, label).model_dump(exclude_none=True))
+        else:
+            raise InputValidationError(f"{label} must be a Predicate, a Difference or a dict, got {item!r}")
+    sort_key: dict[str, Any] | None = None
+    if sort is not None:
+        if isinstance(sort, SortKey):
+            sort_key = sort.model_dump(exclude_none=True)
+        else:
+            base = {"field": sort} if isinstance(sort, str) else sort
+            if not isinstance(base, Mapping):
+                raise InputValidationError(f"sort must be a field name, a SortKey or a dict, got {sort!r}")
+            data = _with_model(workflow, base, default, ("model", "model_id"), "sort")
+            if descending:
+                data.setdefault("descending", True)
+            sort_key = _record(SortKey, data, "sort").model_dump(exclude_none=True)
+    query: dict[str, Any] = {
+        "test_suite_id": test_suite_id,
+        "test_case_id": test_case_id,
+        "predicates": predicates,
+        "differences": differences,
+        "sort": sort_key,
+        "model_ids": model_ids,
+        "configuration": configuration,
+    }
+    table = transport().query_samples(query)
+    frame = table.to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    return frame

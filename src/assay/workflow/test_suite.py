@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
 from assay.errors import InputValidationError, NotFoundError, WorkflowMismatchError
 from assay.service.models import TestSuiteRecord
+from assay.service.sample_views import Difference, Predicate, SortKey
 from assay.workflow._entity import Frozen, bound_workflow, check_workflow, ensure_registered, transport
-from assay.workflow.test_case import TestCase
+from assay.workflow.test_case import TestCase, query_samples_frame
 
 if TYPE_CHECKING:
+    from assay.workflow.model import Model
     from assay.workflow.test_sample import TestSample
     from assay.workflow.workflow import Workflow
 
@@ -188,6 +192,67 @@ class TestSuite(Frozen):
     def load_test_samples(self) -> list[tuple[TestCase, list[TestSample]]]:
         """Each test case of this version with its test samples, in suite order."""
         return [(tc, [sample for sample, _ in tc.iter_test_samples()]) for tc in self.test_cases]
+
+    def query_samples(
+        self,
+        where: Sequence[Predicate | Difference | Mapping[str, Any]] | None = None,
+        *,
+        test_case: TestCase | None = None,
+        models: Sequence[Model | str] | None = None,
+        configuration: str | None = None,
+        sort: str | SortKey | Mapping[str, Any] | None = None,
+        descending: bool = False,
+    ) -> pd.DataFrame:
+        """The samples of this suite version (or of one of its test cases) that meet every condition.
+
+        The same queries as the web app's Studio, over the same engine, so that a notebook and the Studio
+        agree. Fields are named by where they come from: ``key``, ``locator``, ``sample.<path>``,
+        ``meta.<path>``, ``gt.<path>`` (a list of annotations gives ``gt.<path>.count``), and for a model
+        ``inference.<path>`` and ``metric.<name>`` (its per-sample metrics in ``configuration``).
+
+        Args:
+            where: Conditions that all hold: :class:`~assay.service.sample_views.Predicate` or
+                :class:`~assay.service.sample_views.Difference` records, or dicts of their fields in which
+                ``model`` (and ``minus_model``) may name a model (a ``Model`` or its name) instead of
+                ``model_id``. Ops: ``range`` (``min``/``max``), ``in`` (``values``), ``contains`` (``text``),
+                ``null``, ``not_null``. A per-model field without a model takes the only model of ``models``.
+            test_case: Only the samples of this test case (a version in this suite).
+            models: Models whose inference and per-sample metric fields become columns.
+            configuration: The configuration of the per-sample metrics ("" the implicit one; default: the
+                first one).
+            sort: A field name, a :class:`~assay.service.sample_views.SortKey` or a dict of its fields; ties
+                and the default order go by sample id. Missing values come last.
+            descending: Sort from the largest value.
+
+        Returns:
+            One row per matching sample, in query order: ``id``, ``key``, ``locator``, then each field of the
+            suite's samples and, per model, each of its fields named ``<field>[<model name>]`` (for example
+            ``metric.normalized_mean_error[model-a]``). Category fields are pandas categoricals; numbers
+            that are not finite are missing (NaN).
+
+        Raises:
+            NotFoundError: the test case is not in this suite version, or a model does not exist or has no
+                results on it.
+            InputValidationError: an unknown field, a condition that does not apply to its field, or a
+                per-model field without a model.
+
+        Example:
+            >>> suite.query_samples(
+            ...     [{"field": "meta.pose", "op": "in", "values": ["profile"]},
+            ...      {"field": "metric.normalized_mean_error", "op": "range", "min": 0.1}],
+            ...     models=[model_a], sort="metric.normalized_mean_error", descending=True,
+            ... )  # doctest: +SKIP
+        """
+        return query_samples_frame(
+            type(self).workflow.name,
+            self._id,
+            test_case._id if test_case is not None else None,
+            where=where,
+            models=models,
+            configuration=configuration,
+            sort=sort,
+            descending=descending,
+        )
 
     # -- editing -------------------------------------------------------------------------------------------
     class Editor:
