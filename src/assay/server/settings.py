@@ -27,11 +27,16 @@ class Settings(BaseSettings):
         session_days: How long a web app sign-in lasts, in days.
         sign_in_code_minutes: How long the one-time sign-in link that ``assay server`` prints can be used.
         title: The API's title in the OpenAPI document.
-        asset_roots: Folders whose files samples may point at (``file://`` locators); anything outside is
-            refused. Default: ``$ASSAY_HOME``. From the environment as a JSON list.
-        thumbnail_cache: Where thumbnails are kept; default ``$ASSAY_HOME/cache/thumbnails``.
-        asset_timeout_seconds: How long to wait for an ``http(s)`` asset the server proxies.
-        s3_endpoint_url: An S3-compatible endpoint for ``s3://`` locators (default: AWS).
+        asset_roots: Folders whose files samples may point at (``file://`` URIs and absolute paths); a file
+            outside them, once symbolic links and ``..`` are resolved, is refused (403), and so is the served
+            SQLite database. Default: ``[$ASSAY_HOME]``. From the environment as a JSON list, for example
+            ``ASSAY_ASSET_ROOTS='["/data/images", "/mnt/shared"]'``.
+        thumbnail_cache: Where thumbnails are kept; default ``$ASSAY_HOME/cache/thumbnails``. Nothing is ever
+            evicted: delete the folder to reclaim the space (thumbnails are made again on demand).
+        asset_timeout_seconds: How long to wait for the server of an ``http(s)`` or ``s3://`` asset (to
+            connect, and between bytes).
+        s3_endpoint_url: An S3-compatible endpoint for ``s3://`` locators, addressed path-style (MinIO, Ceph...);
+            default: AWS. Credentials come from boto3's usual sources (``AWS_ACCESS_KEY_ID``, profiles, roles).
         s3_presign_seconds: How long a presigned ``s3://`` URL is valid.
     """
 
