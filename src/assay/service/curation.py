@@ -746,9 +746,21 @@ class Curation:
 
     def _field_values(self, request: SplitTestCases) -> tuple[list[int], list[Any]]:
         """The matching samples (in query order) and the field's value on each."""
-        table = self._studio.query_arrow(request.query, fields=[request.field])
-        ids = [int(sid) for sid in table.column("id").to_pylist()]
-        return ids, table.column(request.field).to_pylist()
+        query = request.query.model_copy(
+            update={
+                "model_ids": [] if request.model_id is None else [request.model_id],
+                "configuration": request.configuration,
+            }
+        )
+        table = self._studio.query_arrow(query, fields=[request.field])
+        if table.num_columns < 4:
+            raise InputValidationError(
+                f"{request.field!r} is a field of a model's results: say which model (model_id) to split by",
+                field="model_id",
+                value=request.field,
+            )
+        # Columns: id, key, locator, then the one field asked for (named after the model for per-model fields).
+        return [int(sid) for sid in table.column("id").to_pylist()], table.column(3).to_pylist()
 
     def _groups(
         self, request: SplitTestCases, ids: Sequence[int], values: Sequence[Any]
