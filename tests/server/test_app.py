@@ -29,10 +29,15 @@ from assay.server.routes import models, results, test_cases, test_runs, test_sui
 from assay.service import Service
 from assay.service.models import SampleRow, TokenRecord
 
+#: Transport methods served by a web-app route (the Studio's sample queries, read as an Arrow stream).
+APP_TRANSPORT_METHODS = {"query_samples"}
 TRANSPORT_METHODS = sorted(
     name
     for name in dir(Transport)
-    if not name.startswith("_") and callable(getattr(Transport, name)) and name != "close"
+    if not name.startswith("_")
+    and callable(getattr(Transport, name))
+    and name != "close"
+    and name not in APP_TRANSPORT_METHODS
 )
 PROTECTED_ROUTES = [
     (method, re.sub(r"\{\w+\}", "1", route.path))
