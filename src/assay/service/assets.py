@@ -359,9 +359,14 @@ class AssetStore:
         denied: Files never served even inside a root (the store's own database).
 
     Example:
+        >>> from pathlib import Path
         >>> store = AssetStore([Path("/data/images")], Path("/tmp/thumbnails"))
-        >>> store.locate("file:///data/images/cat%201.png")  # doctest: +SKIP
+        >>> store.locate("file:///data/images/cat%201.png")
         FileAsset(path=PosixPath('/data/images/cat 1.png'))
+        >>> store.locate("/data/images/../secrets.txt")
+        Traceback (most recent call last):
+        ...
+        assay.errors.PermissionDeniedError: the file '/data/images/../secrets.txt' is outside the asset roots ...
     """
 
     def __init__(
