@@ -26,7 +26,7 @@ beforeEach(() => {
     const context = new RecordingContext();
     contexts.push(context);
     return context as unknown as CanvasRenderingContext2D;
-  } as typeof HTMLCanvasElement.prototype.getContext);
+  } as unknown as typeof HTMLCanvasElement.prototype.getContext);
 });
 
 afterEach(() => {
