@@ -273,8 +273,27 @@ def test_image_size_reads_the_header_with_its_orientation(app: FastAPI, store: A
     assert app.state.service.studio.image_size == store.image_size
     assert store.image_size(rotated.as_uri()) == (40, 60)
     assert store.image_size(str(plain)) == (300, 200)
-    save(Image.new("RGB", (10, 10)), plain)
-    assert store.image_size(str(plain)) == (300, 200), "sizes are remembered per locator"
+
+
+def test_image_size_is_remembered_until_the_file_changes(
+    store: AssetStore, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = save(Image.new("RGB", (300, 200)), root / "plain.png")
+    reads: list[Path] = []
+    real = AssetStore._read_size
+
+    def counting(path: Path) -> tuple[int, int] | None:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(AssetStore, "_read_size", staticmethod(counting))
+    assert [store.image_size(path.as_uri()) for _ in range(3)] == [(300, 200)] * 3
+    assert len(reads) == 1
+    save(Image.new("RGB", (10, 20)), path)
+    os.utime(path, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    assert store.image_size(path.as_uri()) == (10, 20) and len(reads) == 2
+    path.unlink()
+    assert store.image_size(path.as_uri()) is None
 
 
 @pytest.mark.parametrize(

@@ -394,7 +394,8 @@ class AssetStore:
         self._setup_lock = threading.Lock()
         # Requests for the same thumbnail wait for the first one to encode it rather than encode it again.
         self._encode_locks = tuple(threading.Lock() for _ in range(_LOCK_STRIPES))
-        self._sizes: OrderedDict[str, tuple[int, int] | None] = OrderedDict()
+        # locator -> (real path, mtime_ns, bytes, size): a hit costs one stat, and a rewritten image is read again.
+        self._sizes: OrderedDict[str, tuple[Path, int, int, tuple[int, int] | None]] = OrderedDict()
         self._sizes_lock = threading.Lock()
 
     @classmethod
@@ -516,8 +517,8 @@ class AssetStore:
     def image_size(self, locator: str) -> tuple[int, int] | None:
         """The displayed pixel size of an image file, from its header only (EXIF rotation applied).
 
-        Remembered per locator (a bounded cache), so the gallery can lay out pages of samples before any
-        image loads.
+        Remembered per locator (a bounded cache, checked against the file's modification time and length), so
+        the gallery can lay out pages of samples before any image loads.
 
         Args:
             locator: Any locator.
@@ -527,20 +528,28 @@ class AssetStore:
             roots or not an image.
         """
         with self._sizes_lock:
-            if locator in self._sizes:
+            entry = self._sizes.get(locator)
+            if entry is not None:
                 self._sizes.move_to_end(locator)
-                return self._sizes[locator]
+        if entry is not None:
+            path, mtime_ns, length, remembered = entry
+            try:
+                now = path.stat()
+            except OSError:
+                now = None
+            if now is not None and (now.st_mtime_ns, now.st_size) == (mtime_ns, length):
+                return remembered
         try:
             asset = self.locate(locator)
             if not isinstance(asset, FileAsset):
                 return None
-            self._stat_file(asset.path, locator)
+            found = self._stat_file(asset.path, locator)
         except (InputValidationError, PermissionDeniedError, NotFoundError):
             # Not remembered: the file may appear, or the locator was refused (and will be again, cheaply).
             return None
         size = self._read_size(asset.path)
         with self._sizes_lock:
-            self._sizes[locator] = size
+            self._sizes[locator] = (asset.path, found.st_mtime_ns, found.st_size, size)
             if len(self._sizes) > _IMAGE_SIZE_CACHE:
                 self._sizes.popitem(last=False)
         return size
