@@ -24,8 +24,9 @@ import assay
 from assay.client import reset as reset_client
 from assay.errors import InputValidationError, NameConflictError, NotFoundError, RemoteError
 from assay.service import Service
+from assay.service import curation as curation_module
 from assay.service.models import SampleMetricsRow, SampleRow, TestCaseMetricsRow
-from assay.service.sample_views import CreateTestCase, SampleQuery
+from assay.service.sample_views import CreateTestCase, Predicate, SampleQuery, SortKey, SplitTestCases
 from assay.service.views import ResultsTable
 from assay.store import curation_queries
 from assay.store import models as tables
@@ -36,11 +37,13 @@ if str(REPO) not in sys.path:
 
 from examples.keypoint_detection import evaluator as keypoint_evaluator  # noqa: E402
 from examples.keypoint_detection import main as keypoint_main  # noqa: E402
+from examples.keypoint_detection import models as keypoint_models  # noqa: E402
 
 N_FACES = 40
 CLASS_EVALUATOR = "KeypointsEvaluator"
 FUNCTION_EVALUATOR = "evaluate_keypoint_detection"
 CONFIGURATIONS = [c.display_name() for c in keypoint_evaluator.CONFIGURATIONS]
+MODEL_A, MODEL_B = keypoint_models.MODEL_A, keypoint_models.MODEL_B
 
 
 # -- the keypoint world ----------------------------------------------------------------------------------------
@@ -489,3 +492,257 @@ def test_the_derived_per_sample_metrics_are_the_first_test_case_s(detection: Cou
             (r.test_case_id, r.test_sample["locator"], str(r.metrics)) for r in source.test_sample_metrics
         )
         assert not math.isnan(stored.test_case_metrics[-1].metrics["precision"])
+
+
+# -- made from Studio queries --------------------------------------------------------------------------------
+def test_a_test_case_of_all_that_match_keeps_its_query(keypoints: Keypoints) -> None:
+    service = keypoints.service
+    query = SampleQuery(
+        test_suite_id=keypoints.suite_id,
+        predicates=[Predicate(field="meta.pose", op="in", values=["frontal"])],
+        sort=SortKey(field="meta.yaw_degrees", descending=True),
+    )
+    matching = [int(sid) for sid in service.studio.matching_sample_ids(query)]
+    assert 5 < len(matching) < N_FACES
+    excluded = matching[1:3]
+    made = service.curation.create_test_case(
+        CreateTestCase(name="frontal faces", query=query, exclude_ids=excluded, description="all frontal but two")
+    )
+    (case,) = made.test_cases
+    rows = service.load_test_case_samples(case.id)
+    # Every match but the excluded, in the query's order.
+    assert [keypoints.sample_ids[r.test_sample["locator"]] for r in rows] == [s for s in matching if s not in excluded]
+    assert all(r.metadata["pose"] == "frontal" for r in rows)
+    stored = service.curation.stored_query(case.id)
+    assert stored is not None
+    assert stored.query == query
+    assert stored.test_case == case
+    assert stored.created_from is not None and stored.created_from.id == keypoints.suite_id
+    assert service.load_test_case("frontal faces").description == "all frontal but two"
+    # The query runs again on the new version: the new test case is a subset of what it matches.
+    again = [
+        int(s) for s in service.studio.matching_sample_ids(query.model_copy(update={"test_suite_id": made.suite.id}))
+    ]
+    assert sorted(again) == sorted(matching)
+
+
+def test_a_query_that_matches_nothing_makes_nothing(keypoints: Keypoints) -> None:
+    service = keypoints.service
+    before = counts(service)
+    query = SampleQuery(
+        test_suite_id=keypoints.suite_id, predicates=[Predicate(field="meta.yaw_degrees", op="range", min=1e6)]
+    )
+    with pytest.raises(InputValidationError, match="no samples"):
+        service.curation.create_test_case(CreateTestCase(name="nobody", query=query))
+    assert counts(service) == before
+
+
+def test_split_by_a_category_makes_one_test_case_per_value_in_one_suite_version(keypoints: Keypoints) -> None:
+    service = keypoints.service
+    query = SampleQuery(
+        test_suite_id=keypoints.suite_id, predicates=[Predicate(field="meta.occlusion", op="in", values=["none"])]
+    )
+    matching = [int(sid) for sid in service.studio.matching_sample_ids(query)]
+    before = counts(service)
+    made = service.curation.split(SplitTestCases(query=query, field="meta.lighting", name_prefix="faces by light"))
+    assert made.suite is not None and made.suite.version == 2
+    assert counts(service)["test_suite_version"] == before["test_suite_version"] + 1
+    assert made.derived_runs == 4
+    locators = {sid: loc for loc, sid in keypoints.sample_ids.items()}
+    metadata = {
+        keypoints.sample_ids[r.test_sample["locator"]]: r.metadata
+        for case in _suite(service, keypoints.suite_id).test_cases
+        for r in service.load_test_case_samples(case.id)
+    }
+    expected: dict[str, list[int]] = {}
+    for sid in matching:
+        expected.setdefault(metadata[sid]["lighting"], []).append(sid)
+    assert {case.name for case in made.test_cases} == {f"faces by light :: {value}" for value in expected}
+    for case in made.test_cases:
+        value = case.name.rsplit(" :: ", 1)[1]
+        rows = service.load_test_case_samples(case.id)
+        assert [keypoints.sample_ids[r.test_sample["locator"]] for r in rows] == expected[value]
+        stored = service.curation.stored_query(case.id)
+        assert stored is not None
+        assert stored.query.predicates[-1] == Predicate(field="meta.lighting", op="in", values=[value])
+        assert [int(s) for s in service.studio.matching_sample_ids(stored.query)] == expected[value]
+    assert locators  # every sample id was resolved
+    table = service.read_results_table(made.suite.id, evaluator=CLASS_EVALUATOR)
+    for case in made.test_cases:
+        cells = row_of(table, case.name)
+        value = case.name.rsplit(" :: ", 1)[1]
+        assert cells[(CONFIGURATIONS[0], "n_samples", keypoints.models[MODEL_A])].value == len(expected[value])
+
+
+def test_split_by_equal_width_bins_of_a_model_s_metric(keypoints: Keypoints) -> None:
+    service = keypoints.service
+    model_id = keypoints.models[MODEL_B]
+    query = SampleQuery(test_suite_id=keypoints.suite_id)
+    made = service.curation.split(
+        SplitTestCases(
+            query=query,
+            field="metric.normalized_mean_error",
+            model_id=model_id,
+            configuration=CONFIGURATIONS[1],
+            bins=3,
+            name_prefix="nme of B",
+        )
+    )
+    values = {
+        sid: m["normalized_mean_error"]
+        for sid, m in per_sample(service, model_id, keypoints.suite_id, CLASS_EVALUATOR, CONFIGURATIONS[1]).items()
+    }
+    low, high = min(values.values()), max(values.values())
+    width = (high - low) / 3
+    seen: list[int] = []
+    for case in made.test_cases:
+        bounds = case.name.split(" :: ", 1)[1]
+        closed = bounds.endswith("]")
+        lo, hi = (float(part) for part in bounds.strip("[)]").split(", "))
+        index = round((lo - low) / width)
+        assert lo == pytest.approx(low + index * width, rel=1e-5)
+        rows = service.load_test_case_samples(case.id)
+        ids = [keypoints.sample_ids[r.test_sample["locator"]] for r in rows]
+        edge_lo, edge_hi = low + index * width, low + (index + 1) * width
+        for sid in ids:
+            assert edge_lo <= values[sid] and (values[sid] <= edge_hi if closed else values[sid] < edge_hi)
+        seen.extend(ids)
+    assert sorted(seen) == sorted(values)
+    assert made.test_cases[-1].name.endswith("]")
+
+
+def test_split_refuses_what_it_cannot_do_and_writes_nothing(
+    keypoints: Keypoints, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = keypoints.service
+    monkeypatch.setattr(curation_module, "MAX_SPLIT", N_FACES - 1)
+    query = SampleQuery(test_suite_id=keypoints.suite_id)
+    before = counts(service)
+    with pytest.raises(InputValidationError, match="not numeric"):
+        service.curation.split(SplitTestCases(query=query, field="meta.pose", bins=3))
+    with pytest.raises(InputValidationError, match="model"):
+        service.curation.split(SplitTestCases(query=query, field="metric.normalized_mean_error"))
+    with pytest.raises(InputValidationError, match="distinct values"):
+        service.curation.split(SplitTestCases(query=query, field="gt.normalization_factor"))
+    with pytest.raises(InputValidationError):
+        service.curation.split(SplitTestCases(query=query, field="meta.no_such_field"))
+    # One name of the split is taken: none of the split's test cases is made.
+    service.create_test_case(_suite(service, keypoints.suite_id).workflow, "by pose :: left")
+    before = counts(service)
+    with pytest.raises(NameConflictError, match="by pose :: left"):
+        service.curation.split(SplitTestCases(query=query, field="meta.pose", name_prefix="by pose"))
+    assert counts(service) == before
+
+
+# -- the samples behind a delta ------------------------------------------------------------------------------
+def all_delta(service: Service, **kwargs: Any) -> list[Any]:
+    items: list[Any] = []
+    offset = 0
+    while True:
+        page = service.curation.delta_samples(**kwargs, offset=offset, limit=7)
+        items.extend(page.items)
+        offset += 7
+        if offset >= page.total:
+            return items
+
+
+def test_delta_samples_of_a_mean_add_up_to_the_delta_and_say_what_flipped(keypoints: Keypoints) -> None:
+    service = keypoints.service
+    suite = _suite(service, keypoints.suite_id)
+    case = next(c for c in suite.test_cases if c.name.endswith("complete"))
+    model, baseline = keypoints.models[MODEL_B], keypoints.models[MODEL_A]
+    configuration = CONFIGURATIONS[1]
+    args = {
+        "test_suite_id": keypoints.suite_id,
+        "test_case_id": case.id,
+        "model_id": model,
+        "baseline_id": baseline,
+        "evaluator": CLASS_EVALUATOR,
+        "configuration": configuration,
+    }
+    first = service.curation.delta_samples(**args, metric="alignment_failure_rate", limit=5)
+    assert (first.basis, first.method, first.total) == ("alignment_failure", "per_sample", N_FACES)
+    items = all_delta(service, **args, metric="alignment_failure_rate")
+    assert [i.item.id for i in items[:5]] == [i.item.id for i in first.items]
+    assert len({i.item.id for i in items}) == N_FACES
+    assert sum(i.contribution for i in items) == pytest.approx(first.value - first.baseline_value, abs=1e-12)
+    mine = per_sample(service, model, keypoints.suite_id, CLASS_EVALUATOR, configuration)
+    theirs = per_sample(service, baseline, keypoints.suite_id, CLASS_EVALUATOR, configuration)
+    flips = {"right_to_wrong": 0, "wrong_to_right": 0}
+    for item in items:
+        now, before = mine[item.item.id]["alignment_failure"], theirs[item.item.id]["alignment_failure"]
+        assert (item.value, item.baseline_value) == (now, before)
+        assert item.contribution == pytest.approx((float(now) - float(before)) / N_FACES)
+        # A failure is wrong: the rate is lower-is-better.
+        expected = "unchanged" if now == before else ("right_to_wrong" if now else "wrong_to_right")
+        assert item.change == expected
+        if expected in flips:
+            flips[expected] += 1
+    assert first.n_flipped == flips and sum(flips.values()) > 0
+    magnitudes = [abs(i.contribution) for i in items]
+    assert magnitudes == sorted(magnitudes, reverse=True)
+    # The gallery items carry both models' per-sample metrics.
+    assert set(first.items[0].item.metrics) == {str(model), str(baseline)}
+
+    nme = all_delta(service, **args, metric="mean_nme")
+    assert all(i.change in ("moved", "unchanged") for i in nme)
+    by_id = {i.item.id: i.contribution for i in nme}
+    for sid, contribution in by_id.items():
+        expected_part = (mine[sid]["normalized_mean_error"] - theirs[sid]["normalized_mean_error"]) / N_FACES
+        assert contribution == pytest.approx(expected_part, rel=1e-9)
+
+
+def test_delta_samples_refuse_a_metric_that_needs_the_evaluator(detection: Counts) -> None:
+    service = detection.service
+    args = {
+        "test_suite_id": detection.suite_id,
+        "test_case_id": detection.cases["odd"],
+        "model_id": detection.models["tuned"],
+        "baseline_id": detection.models["base"],
+    }
+    with pytest.raises(InputValidationError, match="evaluator") as raised:
+        service.curation.delta_samples(**args, metric="f1")
+    assert raised.value.details.get("reason") == "evaluator_needed"
+    with pytest.raises(NotFoundError, match="no_such"):
+        service.curation.delta_samples(**args, metric="no_such")
+    with pytest.raises(InputValidationError, match="same model"):
+        service.curation.delta_samples(**{**args, "baseline_id": args["model_id"]}, metric="precision")
+
+
+def ratio(rows: list[dict[str, int]], top: str, bottom: tuple[str, ...]) -> float:
+    return sum(r[top] for r in rows) / sum(r[name] for r in rows for name in bottom)
+
+
+def test_delta_samples_of_a_ratio_of_sums_match_leaving_each_sample_out(detection: Counts) -> None:
+    service = detection.service
+    rows = service.load_test_case_samples(detection.cases["odd"])
+    by_locator = sample_ids_by_locator(service)
+    members = [by_locator[r.test_sample["locator"]] for r in rows]
+    model, baseline = detection.models["tuned"], detection.models["base"]
+    for metric, top, bottom in (("precision", "tp", ("tp", "fp")), ("recall", "tp", ("tp", "fn"))):
+        items = all_delta(
+            service,
+            test_suite_id=detection.suite_id,
+            test_case_id=detection.cases["odd"],
+            model_id=model,
+            baseline_id=baseline,
+            metric=metric,
+        )
+        assert len(items) == len(members)
+        first = service.curation.delta_samples(
+            detection.suite_id, detection.cases["odd"], model_id=model, baseline_id=baseline, metric=metric, limit=1
+        )
+        assert (first.method, first.basis) == ("leave_one_out", None)
+        tuned = {sid: detection.truth["tuned"][sid] for sid in members}
+        base = {sid: detection.truth["base"][sid] for sid in members}
+        delta = ratio(list(tuned.values()), top, bottom) - ratio(list(base.values()), top, bottom)
+        assert first.value - first.baseline_value == pytest.approx(delta, rel=1e-12)
+        for item in items:
+            sid = item.item.id
+            rest_tuned = [r for other, r in tuned.items() if other != sid]
+            rest_base = [r for other, r in base.items() if other != sid]
+            brute = delta - (ratio(rest_tuned, top, bottom) - ratio(rest_base, top, bottom))
+            assert item.contribution == pytest.approx(brute, rel=1e-9, abs=1e-12), (metric, sid)
+            assert item.value == {name: float(tuned[sid][name]) for name in (top, *bottom)}
+        magnitudes = [abs(i.contribution) for i in items]
+        assert magnitudes == sorted(magnitudes, reverse=True)

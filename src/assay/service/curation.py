@@ -796,7 +796,7 @@ class Curation:
             order = sorted(groups, key=lambda value: (-len(groups[value]), _category_name(value)))
             return [(_category_name(value), groups[value], predicate("in", values=[value])) for value in order]
         numbers = [_numeric(value) for _, value in present]
-        if any(value is None or isinstance(value, bool) for _, value in present):
+        if any(number is None or isinstance(value, bool) for number, (_, value) in zip(numbers, present, strict=True)):
             raise InputValidationError(
                 f"bins split a numeric field; {request.field!r} is not numeric", field="bins", value=request.field
             )
