@@ -1,0 +1,265 @@
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { useState } from "react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import { Gallery } from "./Gallery";
+import { MAX_CACHED_PAGES, PAGE_SIZE, evictPages, pageQuery } from "./pages";
+import { noSelection } from "./selection";
+import { DEFAULT_LAYERS, type GalleryItem, type GallerySource, type Selection } from "./types";
+
+/** Sample `index` of a synthetic source: id = index + 1000. */
+function itemAt(index: number): GalleryItem {
+  const locator = `/data/img-${index}.png`;
+  return {
+    id: index + 1000,
+    key: `img-${index}.png`,
+    locator,
+    thumbnail: `/api/v1/app/assets/thumbnail?locator=${encodeURIComponent(locator)}`,
+    data_type: "TEST_SAMPLE/IMAGE",
+    width: 640,
+    height: 480,
+    data: { locator, data_type: "TEST_SAMPLE/IMAGE" },
+    metadata: {},
+    ground_truth: { keypoints: { points: [[10, 20]], data_type: "ANNOTATION/KEYPOINTS" } },
+    inferences: {},
+    metrics: {},
+    ...(index % 7 === 3 ? { badge: "right → wrong", tone: "worse" as const } : {}),
+  };
+}
+
+function syntheticSource(total: number, key: unknown = "synthetic") {
+  const calls: [number, number][] = [];
+  const source: GallerySource = {
+    key: [key, total],
+    fetchPage: vi.fn(async (offset: number, limit: number) => {
+      calls.push([offset, limit]);
+      const items = [];
+      for (let index = offset; index < Math.min(total, offset + limit); index += 1) items.push(itemAt(index));
+      return { items, total };
+    }),
+  };
+  return { source, calls };
+}
+
+function newClient() {
+  return new QueryClient({ defaultOptions: { queries: { retry: false } } });
+}
+
+function Harness({
+  source,
+  onOpen,
+  initial = noSelection(),
+  onSelection,
+}: {
+  source: GallerySource;
+  onOpen?: (item: GalleryItem, index: number) => void;
+  initial?: Selection;
+  onSelection?: (selection: Selection) => void;
+}) {
+  const [selection, setSelection] = useState<Selection>(initial);
+  return (
+    <Gallery
+      source={source}
+      layers={DEFAULT_LAYERS}
+      selection={selection}
+      onSelectionChange={(next) => {
+        setSelection(next);
+        onSelection?.(next);
+      }}
+      onOpen={onOpen}
+    />
+  );
+}
+
+function renderGallery(element: React.ReactElement, client = newClient()) {
+  return { client, ...render(<QueryClientProvider client={client}>{element}</QueryClientProvider>) };
+}
+
+beforeEach(() => {
+  // jsdom draws nothing: the overlay canvas counts instead of drawing (and jsdom stays quiet).
+  vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue(null);
+  // jsdom has no PointerEvent; a MouseEvent carries what the scrubber reads (button, clientY).
+  class PointerEventShim extends MouseEvent {
+    readonly pointerId: number;
+    constructor(type: string, init: PointerEventInit = {}) {
+      super(type, init);
+      this.pointerId = init.pointerId ?? 1;
+    }
+  }
+  vi.stubGlobal("PointerEvent", PointerEventShim);
+});
+
+const cells = () => [...document.querySelectorAll<HTMLElement>("[data-sample-id]")];
+const indices = () => cells().map((cell) => Number(cell.dataset.index));
+const scrubber = () => screen.getByRole("scrollbar", { name: "Position in the samples" });
+
+describe("the gallery", () => {
+  it("draws the first rows' cells from the first page only, each with its id, index, key, badge and thumbnail", async () => {
+    const { source, calls } = syntheticSource(1_000_000);
+    renderGallery(<Harness source={source} />);
+    await waitFor(() => expect(cells().length).toBeGreaterThan(0));
+    // 1200 px wide: five columns; 800 px tall: four rows on screen and two drawn below.
+    expect(indices()).toEqual(Array.from({ length: 35 }, (_, i) => i));
+    expect(calls).toEqual([[0, PAGE_SIZE]]);
+    const third = cells()[3];
+    expect(third.dataset.sampleId).toBe("1003");
+    expect(within(third).getByText("img-3.png")).toBeInTheDocument();
+    expect(within(third).getByText("right → wrong")).toHaveClass("tone-worse");
+    const image = third.querySelector("img")!;
+    expect(image.getAttribute("src")).toBe(itemAt(3).thumbnail);
+    expect(image.getAttribute("loading")).toBe("lazy");
+    expect(image.getAttribute("decoding")).toBe("async");
+    // Aspect ratio from the item's size: a 640 × 480 image in a square cell, overlays over exactly it.
+    const overlay = third.querySelector<HTMLElement>(".sg-overlay")!;
+    expect(Number.parseFloat(overlay.style.width) / Number.parseFloat(overlay.style.height)).toBeCloseTo(640 / 480);
+    expect(within(overlay).getByTestId("overlay-canvas")).toHaveAttribute("data-layers", expect.stringContaining('"gt"'));
+    expect(screen.getByRole("status")).toHaveTextContent("1,000,000 samples");
+    expect(scrubber()).toHaveAttribute("aria-valuetext", "1 / 1,000,000");
+  });
+
+  it("jumps to the end from the scrubber and asks only for the pages it shows", async () => {
+    const { source, calls } = syntheticSource(1_000_000);
+    renderGallery(<Harness source={source} />);
+    await waitFor(() => expect(cells().length).toBeGreaterThan(0));
+    fireEvent.keyDown(scrubber(), { key: "End" });
+    // 200,000 rows of five; the last four fill the screen.
+    expect(scrubber()).toHaveAttribute("aria-valuetext", "999,981 / 1,000,000");
+    await waitFor(() => expect(indices()).toContain(999_999));
+    expect(Math.min(...indices())).toBeGreaterThanOrEqual(999_970);
+    expect(calls).toEqual([
+      [0, PAGE_SIZE],
+      [999_900, PAGE_SIZE],
+    ]);
+    fireEvent.keyDown(scrubber(), { key: "Home" });
+    await waitFor(() => expect(indices()[0]).toBe(0));
+    // Page 0 was cached: no new request.
+    expect(calls).toHaveLength(2);
+  });
+
+  it("jumps to a point of the track on a click", async () => {
+    const { source, calls } = syntheticSource(1_000_000);
+    renderGallery(<Harness source={source} />);
+    await waitFor(() => expect(cells().length).toBeGreaterThan(0));
+    const track = scrubber();
+    track.getBoundingClientRect = () => ({ top: 0, height: 1000, left: 0, width: 14, right: 14, bottom: 1000, x: 0, y: 0, toJSON: () => ({}) });
+    fireEvent.pointerDown(track, { button: 0, clientY: 500, pointerId: 1 });
+    fireEvent.pointerUp(track, { pointerId: 1 });
+    // Half way: row (200,000 - 4) / 2 = 99,998, sample 499,990.
+    expect(track).toHaveAttribute("aria-valuetext", "499,991 / 1,000,000");
+    await waitFor(() => expect(indices()).toContain(499_990));
+    // Rows 99,996 to 100,004 drawn: samples 499,980 to 500,024, on two pages.
+    expect(calls.map(([offset]) => offset)).toEqual([0, 499_900, 500_000]);
+  });
+
+  it("re-renders on scroll only as rows cross the top, drawing the rows that came into view", async () => {
+    const { source } = syntheticSource(10_000);
+    renderGallery(<Harness source={source} />);
+    await waitFor(() => expect(cells().length).toBeGreaterThan(0));
+    const scroll = screen.getByTestId("gallery-scroll");
+    const rowHeight = Number.parseFloat(cells()[5].style.top) - Number.parseFloat(cells()[0].style.top);
+    act(() => {
+      scroll.scrollTop = rowHeight * 10 + 5;
+      fireEvent.scroll(scroll);
+    });
+    await waitFor(() => expect(indices()[0]).toBe(40));
+    // Rows 8 to 16 (two above, four on screen, two more below the partly shown one).
+    expect(Math.max(...indices())).toBe(84);
+  });
+
+  it("opens a sample on a click", async () => {
+    const { source } = syntheticSource(50);
+    const onOpen = vi.fn();
+    renderGallery(<Harness source={source} onOpen={onOpen} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Open img-7.png" }));
+    expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ id: 1007 }), 7);
+  });
+
+  it("selects by hand, in shift ranges, and all but some", async () => {
+    const { source } = syntheticSource(50);
+    const onSelection = vi.fn();
+    renderGallery(<Harness source={source} onSelection={onSelection} />);
+    const box = async (index: number) => screen.findByRole("checkbox", { name: `Select img-${index}.png` });
+    fireEvent.click(await box(2));
+    expect(onSelection).toHaveBeenLastCalledWith({ mode: "ids", ids: new Set([1002]) });
+    fireEvent.click(await box(6), { shiftKey: true });
+    await waitFor(() => expect(onSelection).toHaveBeenLastCalledWith({ mode: "ids", ids: new Set([1002, 1003, 1004, 1005, 1006]) }));
+    expect(await box(4)).toBeChecked();
+    expect(cells()[4]).toHaveClass("selected");
+    expect(screen.getByRole("status")).toHaveTextContent("50 samples · 5 selected");
+
+    fireEvent.click(screen.getByRole("button", { name: "Select all 50" }));
+    expect(onSelection).toHaveBeenLastCalledWith({ mode: "all", excluded: new Set() });
+    fireEvent.click(await box(9));
+    expect(onSelection).toHaveBeenLastCalledWith({ mode: "all", excluded: new Set([1009]) });
+    expect(screen.getByRole("status")).toHaveTextContent("50 samples · 49 selected");
+    expect(await box(10)).toBeChecked();
+    fireEvent.click(screen.getByRole("button", { name: "Clear selection" }));
+    expect(await box(10)).not.toBeChecked();
+  });
+
+  it("says when nothing matches, and shows a failed page's error with a retry", async () => {
+    const empty: GallerySource = { key: ["empty"], fetchPage: async () => ({ items: [], total: 0 }) };
+    const { unmount } = renderGallery(<Gallery source={empty} layers={DEFAULT_LAYERS} />);
+    expect(await screen.findByText("No samples match.")).toBeInTheDocument();
+    unmount();
+    let fail = true;
+    const flaky: GallerySource = {
+      key: ["flaky"],
+      fetchPage: async (offset, limit) => {
+        if (fail) throw new Error("server down");
+        return { items: [itemAt(offset)].slice(0, limit), total: 1 };
+      },
+    };
+    renderGallery(<Gallery source={flaky} layers={DEFAULT_LAYERS} />);
+    expect(await screen.findByRole("alert")).toHaveTextContent("Samples failed to load: server down");
+    fail = false;
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(cells()).toHaveLength(1));
+  });
+
+  it("starts again at the top with a new source", async () => {
+    const first = syntheticSource(100_000, "a").source;
+    const second = syntheticSource(100_000, "b").source;
+    const { rerender, client } = renderGallery(<Gallery source={first} layers={DEFAULT_LAYERS} />);
+    await waitFor(() => expect(cells().length).toBeGreaterThan(0));
+    fireEvent.keyDown(scrubber(), { key: "End" });
+    await waitFor(() => expect(indices()).toContain(99_999));
+    rerender(
+      <QueryClientProvider client={client}>
+        <Gallery source={second} layers={DEFAULT_LAYERS} />
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(indices()[0]).toBe(0));
+  });
+});
+
+describe("the page cache", () => {
+  it("drops the oldest pages nothing draws beyond the bound, never a drawn one", async () => {
+    const client = newClient();
+    const { source } = syntheticSource(1_000_000);
+    const total = MAX_CACHED_PAGES + 10;
+    for (let page = 0; page < total; page += 1) {
+      client.setQueryData(pageQuery(source, PAGE_SIZE, page).queryKey, { items: [], total: 1_000_000 }, { updatedAt: 1000 + page });
+    }
+    // Page 0 is drawn (observed).
+    function Observer() {
+      useQuery(pageQuery(source, PAGE_SIZE, 0));
+      return null;
+    }
+    render(
+      <QueryClientProvider client={client}>
+        <Observer />
+      </QueryClientProvider>,
+    );
+    expect(evictPages(client, source.key, MAX_CACHED_PAGES)).toBe(10);
+    const left = client
+      .getQueryCache()
+      .findAll({ queryKey: ["gallery-page", source.key] })
+      .map((query) => query.queryKey[3] as number)
+      .sort((a, b) => a - b);
+    expect(left).toHaveLength(MAX_CACHED_PAGES);
+    expect(left[0]).toBe(0);
+    expect(left[1]).toBe(11);
+  });
+});

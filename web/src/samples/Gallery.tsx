@@ -1,0 +1,275 @@
+// The samples gallery: a virtualised grid of square cells over any source of samples (a Studio query, the
+// samples behind a results delta...), pages fetched as rows come into view, a scrubber to jump anywhere in
+// a million samples, selection by hand (shift-click for ranges) or of all, and the layers drawn over each
+// thumbnail. Cells never change size once drawn, so nothing jumps when thumbnails or pages arrive.
+import "./samples.css";
+
+import { hashKey, useQuery } from "@tanstack/react-query";
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+
+import { type CellActions, type CellOverlay, GalleryCell } from "./GalleryCell";
+import {
+  GAP,
+  drawnRows,
+  gridLayout,
+  rowAtFraction,
+  rowCount,
+  scrubFraction,
+  windowRowCount,
+} from "./grid";
+import { LayerControls } from "./LayerControls";
+import { PAGE_SIZE, pageQuery, useGalleryPages } from "./pages";
+import { SCRUB_KEYS, Scrubber, type ScrubStep } from "./Scrubber";
+import { allSelected, clickSelection, isSelected, noSelection, selectedCount } from "./selection";
+import { SampleOverlay } from "./SampleOverlay";
+import type { GalleryItem, GallerySource, LayerState, ModelRef, Selection } from "./types";
+import { useElementSize, useGridView } from "./useGridView";
+
+export interface GalleryProps {
+  source: GallerySource;
+  layers: LayerState;
+  /** Shows the layer controls above the grid when given. */
+  onLayersChange?: (next: LayerState) => void;
+  selection?: Selection;
+  /** Shows checkboxes (and select all / clear) when given. */
+  onSelectionChange?: (next: Selection) => void;
+  onOpen?: (item: GalleryItem, index: number) => void;
+  /** The models asked for, in order: their layers' names and colours (default: those the items carry). */
+  models?: readonly ModelRef[];
+  /** The workflow's type schema (`SampleFields.workflow_schema`), which annotations are found by. */
+  schema?: Record<string, unknown> | null;
+  /** The cells' target size in px; the grid fits as many columns as the width allows. */
+  cellSize?: number;
+  /** The grid's height (CSS). */
+  height?: CSSProperties["height"];
+  /** The gallery's accessible name. */
+  label?: string;
+}
+
+/** Rows drawn beyond the visible ones, above and below. */
+const OVERSCAN = 2;
+
+export function Gallery({
+  source,
+  layers,
+  onLayersChange,
+  selection,
+  onSelectionChange,
+  onOpen,
+  models,
+  schema,
+  cellSize = 200,
+  height = "70vh",
+  label = "Samples",
+}: GalleryProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const gridId = useId();
+  const head = useQuery(pageQuery(source, PAGE_SIZE, 0));
+  const total = head.data?.total ?? null;
+  const knownTotal = total ?? 0;
+
+  const size = useElementSize(scrollRef);
+  const layout = useMemo(() => gridLayout(Math.max(0, size.width - GAP), cellSize), [size.width, cellSize]);
+  const totalRows = rowCount(knownTotal, layout.columns);
+  const windowRows = windowRowCount(totalRows, layout.rowHeight);
+  const view = useGridView(scrollRef, totalRows, layout.rowHeight, windowRows);
+  const { jumpToRow } = view;
+
+  // A new width: the sample at the top stays at the top.
+  const shape = useRef({ columns: layout.columns, rowHeight: layout.rowHeight, first: view.first });
+  useLayoutEffect(() => {
+    const before = shape.current;
+    if (before.columns !== layout.columns || before.rowHeight !== layout.rowHeight) {
+      jumpToRow(Math.floor((before.first * before.columns) / layout.columns));
+    }
+    shape.current = { columns: layout.columns, rowHeight: layout.rowHeight, first: view.first };
+  }, [layout.columns, layout.rowHeight, view.first, jumpToRow]);
+
+  const visibleRows = Math.max(1, Math.ceil(size.height / layout.rowHeight));
+  const [firstRow, lastRow] = drawnRows(
+    { base: view.base, scrollTop: (view.first - view.base) * layout.rowHeight },
+    totalRows,
+    layout.rowHeight,
+    size.height + layout.rowHeight,
+    OVERSCAN,
+  );
+  const firstIndex = firstRow * layout.columns;
+  const endIndex = Math.min(knownTotal, (lastRow + 1) * layout.columns);
+  const pages = useGalleryPages(source, firstIndex, endIndex);
+  const error = head.error ?? pages.error;
+  const retry = head.isError ? () => void head.refetch() : pages.retry;
+
+  // A new source starts at the top, with no range anchor.
+  const sourceHash = hashKey(source.key);
+  const anchor = useRef<number | null>(null);
+  useEffect(() => {
+    anchor.current = null;
+    jumpToRow(0);
+  }, [sourceHash, jumpToRow]);
+
+  // -- selection and opening: one stable object for every cell ----------------------------------------------
+  const latest = useRef({ selection, onSelectionChange, onOpen, pages });
+  latest.current = { selection, onSelectionChange, onOpen, pages };
+  const [notice, setNotice] = useState<string | null>(null);
+  const actions = useMemo<CellActions>(
+    () => ({
+      open: (item, index) => latest.current.onOpen?.(item, index),
+      check: (item, index, shift) => {
+        const { onSelectionChange: change, selection: current, pages: loaded } = latest.current;
+        if (!change) return;
+        const from = anchor.current;
+        anchor.current = index;
+        const base = current ?? noSelection();
+        const click = { id: item.id, index, shift, anchor: from };
+        if (!shift || from === null || from === index) {
+          change(clickSelection(base, click, () => []));
+          return;
+        }
+        const [lo, hi] = from < index ? [from, index] : [index, from];
+        loaded
+          .idsBetween(lo, hi)
+          .then((ids) => {
+            setNotice(null);
+            change(clickSelection(latest.current.selection ?? noSelection(), click, () => ids));
+          })
+          .catch((error: unknown) => setNotice(error instanceof Error ? error.message : String(error)));
+      },
+    }),
+    [],
+  );
+
+  // -- overlays -------------------------------------------------------------------------------------------
+  const itemModels = useMemo(() => models ?? [], [models]);
+  const overlay = useCallback<CellOverlay>(
+    (props) => <SampleOverlay {...props} layers={layers} models={itemModels} schema={schema ?? null} />,
+    [layers, itemModels, schema],
+  );
+
+  // -- scrubber and keyboard ------------------------------------------------------------------------------
+  const scrub = useCallback(
+    (fraction: number) => jumpToRow(rowAtFraction(fraction, totalRows, visibleRows)),
+    [jumpToRow, totalRows, visibleRows],
+  );
+  const step = useCallback(
+    (move: ScrubStep) => {
+      const page = Math.max(1, visibleRows - 1);
+      const target = {
+        up: view.first - 1,
+        down: view.first + 1,
+        pageUp: view.first - page,
+        pageDown: view.first + page,
+        home: 0,
+        end: totalRows - visibleRows,
+      }[move];
+      jumpToRow(Math.max(0, Math.min(target, Math.max(0, totalRows - visibleRows))));
+    },
+    [jumpToRow, totalRows, visibleRows, view.first],
+  );
+  const onGridKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    // Arrows scroll the area natively; the others span the whole list, not just the scroll window.
+    const move = SCRUB_KEYS[event.key];
+    if (!move || move === "up" || move === "down" || event.target !== event.currentTarget) return;
+    event.preventDefault();
+    step(move);
+  };
+
+  // -- cells ----------------------------------------------------------------------------------------------
+  const selectable = onSelectionChange !== undefined;
+  const cells = [];
+  for (let row = firstRow; row <= lastRow; row += 1) {
+    const top = (row - view.base) * layout.rowHeight;
+    for (let column = 0; column < layout.columns; column += 1) {
+      const index = row * layout.columns + column;
+      if (index >= knownTotal) break;
+      const item = pages.itemAt(index);
+      cells.push(
+        <GalleryCell
+          key={`${index}:${item?.id ?? ""}`}
+          item={item}
+          index={index}
+          top={top}
+          left={GAP / 2 + column * (layout.cell + GAP)}
+          size={layout.cell}
+          selected={item !== undefined && isSelected(selection, item.id)}
+          selectable={selectable}
+          actions={actions}
+          overlay={overlay}
+        />,
+      );
+    }
+  }
+
+  const count = selectedCount(selection, knownTotal);
+  const position = Math.min(view.first * layout.columns, Math.max(0, knownTotal - 1));
+  return (
+    <section className="sg-gallery" aria-label={label}>
+      <div className="sg-toolbar">
+        <span className="sg-count" role="status">
+          {total === null ? "Loading samples…" : `${knownTotal.toLocaleString("en-US")} samples`}
+          {selectable && count > 0 ? ` · ${count.toLocaleString("en-US")} selected` : ""}
+        </span>
+        {selectable ? (
+          <span className="sg-select">
+            <button type="button" onClick={() => onSelectionChange(allSelected())} disabled={knownTotal === 0}>
+              Select all {knownTotal.toLocaleString("en-US")}
+            </button>
+            <button type="button" onClick={() => onSelectionChange(noSelection())} disabled={count === 0}>
+              Clear selection
+            </button>
+          </span>
+        ) : null}
+        {onLayersChange ? <LayerControls value={layers} onChange={onLayersChange} models={itemModels} compact /> : null}
+      </div>
+      {notice ? (
+        <p className="sg-notice" role="alert">
+          {notice}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="sg-notice" role="alert">
+          Samples failed to load: {error.message}{" "}
+          <button type="button" onClick={retry}>
+            Try again
+          </button>
+        </p>
+      ) : null}
+      <div className="sg-body" style={{ height }}>
+        <div
+          ref={scrollRef}
+          id={gridId}
+          className="sg-scroll"
+          data-virtual-scroll=""
+          data-testid="gallery-scroll"
+          tabIndex={0}
+          aria-label={`${label}: ${knownTotal.toLocaleString("en-US")}`}
+          onKeyDown={onGridKey}
+        >
+          <div className="sg-spacer" style={{ height: windowRows * layout.rowHeight }}>
+            {cells}
+          </div>
+          {total === 0 ? <p className="state empty sg-empty">No samples match.</p> : null}
+        </div>
+        {totalRows > visibleRows ? (
+          <Scrubber
+            index={position}
+            total={knownTotal}
+            fraction={scrubFraction(view.first, totalRows, visibleRows)}
+            onScrub={scrub}
+            onStep={step}
+            controls={gridId}
+          />
+        ) : null}
+      </div>
+    </section>
+  );
+}
