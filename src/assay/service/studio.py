@@ -969,9 +969,8 @@ class Studio:
                 low, high = bounds[index]
                 if high > low:
                     scale = bins / (high - low)
-                    keys.append(
-                        f"CAST(least(floor(({column.sql} - {low!r}) * {scale!r}), {bins - 1}) AS INTEGER) AS k{index}"
-                    )
+                    # The greatest value falls on the last edge: its bin is folded into the last one afterwards.
+                    keys.append(f"CAST(floor(({column.sql} - {low!r}) * {scale!r}) AS INTEGER) AS k{index}")
                 else:
                     keys.append(f"CASE WHEN {column.sql} IS NULL THEN NULL ELSE 0 END AS k{index}")
             elif column.spec.kind == "bool":
@@ -989,7 +988,11 @@ class Studio:
         if parts:
             sql = f"WITH f AS MATERIALIZED (SELECT {', '.join(keys + values)} {source}) " + " UNION ALL ".join(parts)
             for row in self._fetch(sql, plan.params):
-                found[int(row[0])][None if row[1] is None else int(row[1])] = tuple(row[2:])
+                group, key = int(row[0]), None if row[1] is None else int(row[1])
+                if key is not None and binned[group].spec.kind == "number":
+                    key = min(key, bins - 1)
+                seen = found[group].get(key)
+                found[group][key] = tuple(row[2:]) if seen is None else _added(seen, tuple(row[2:]))
         histograms = []
         for index, column in enumerate(binned):
             histograms.append(
@@ -1171,6 +1174,11 @@ def _direction(types: _Types, type_path: str | None, name: str) -> bool | None:
         if isinstance(declared, bool):
             return declared
     return direction_from_name(path.removesuffix(".count").rsplit(".", 1)[-1])
+
+
+def _added(first: tuple[Any, ...], second: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Two groups' counts and sums folded into one (missing sums count as 0)."""
+    return tuple((a or 0) + (b or 0) for a, b in zip(first, second, strict=True))
 
 
 def _histogram(
