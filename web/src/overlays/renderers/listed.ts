@@ -31,8 +31,9 @@ function triple(value: unknown): string {
   return Array.isArray(value) ? `(${value.map((v) => number(v, 2)).join(", ")})` : "(?)";
 }
 
-function count(value: unknown): number {
-  return Array.isArray(value) ? value.length : 0;
+function points(value: unknown): string {
+  const count = Array.isArray(value) ? value.length : 0;
+  return `${count} point${count === 1 ? "" : "s"}`;
 }
 
 export const timeSegmentRenderer = listed("time_segment", (annotation) => {
@@ -53,12 +54,12 @@ export const boundingBox3DRenderer = listed("bounding_box_3d", (annotation) => {
 
 export const keypoints3DRenderer = listed(
   "keypoints_3d",
-  (annotation) => `${count((annotation.value as Keypoints3DWire).points)} 3-D keypoints${suffix(annotation)}`,
+  (annotation) => `3-D keypoints of ${points((annotation.value as Keypoints3DWire).points)}${suffix(annotation)}`,
 );
 
 export const polyline3DRenderer = listed(
   "polyline_3d",
-  (annotation) => `3-D polyline of ${count((annotation.value as Polyline3DWire).points)} points${suffix(annotation)}`,
+  (annotation) => `3-D polyline of ${points((annotation.value as Polyline3DWire).points)}${suffix(annotation)}`,
 );
 
 /** Any tag the app does not know: listed by its tag. */
