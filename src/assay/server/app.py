@@ -175,9 +175,12 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     owned = service is None
     served = service if service is not None else Service.from_url(settings.database_url_value())
 
+    assets = AssetStore.from_settings(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        assets.close()
         if owned:
             served.close()
 
@@ -194,9 +197,9 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     )
     app.state.service = served
     app.state.settings = settings
-    app.state.assets = AssetStore.from_settings(settings)
+    app.state.assets = assets
     # The gallery places images before they load: the service asks the asset store for their sizes.
-    served.studio.image_size = app.state.assets.image_size
+    served.studio.image_size = assets.image_size
     app.add_exception_handler(AssayError, _on_assay_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
