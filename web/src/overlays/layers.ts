@@ -124,7 +124,11 @@ export function layersOfItem(
  * none of that name, its only configuration, if it has exactly one).
  */
 export function layersOfDetail(
-  detail: Pick<Schemas["SampleDetail"], "data" | "ground_truth" | "results">,
+  detail: {
+    data: unknown;
+    ground_truth: unknown;
+    results: readonly { model: Schemas["ModelRef"]; inference: unknown; metrics: Readonly<Record<string, unknown>> }[];
+  },
   configuration: string | null | undefined,
   schema?: WorkflowSchema,
   hidden?: Iterable<LayerId>,
