@@ -625,8 +625,9 @@ async (duration) => {
       if (now - start < duration) requestAnimationFrame(tick);
       else {
         observer.disconnect();
-        const cells = scroller.querySelectorAll("[data-sample-id]").length;
-        resolve([frames, tasks, scroller.scrollTop, cells]);
+        const cells = scroller.querySelectorAll("[data-index]").length;
+        const filled = scroller.querySelectorAll("[data-sample-id]").length;
+        resolve([frames, tasks, scroller.scrollTop, `${filled} of ${cells}`]);
       }
     };
     requestAnimationFrame(tick);
@@ -654,13 +655,17 @@ def _renderer_rss(browser: Any) -> float | None:
     return total
 
 
-def browser_figures(server: Server, data: studio_data.Generated, runs: int) -> list[str]:
+def browser_figures(
+    server: Server, data: studio_data.Generated, runs: int, screenshots: Path | None = None
+) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     from assay.service.sample_views import HistogramRequest, Predicate
 
     out = ["(d) the Studio in Chromium (filter as in (a), all 5 models):"]
-    static = Path(__file__).resolve().parents[1] / "src" / "assay" / "server" / "static" / "index.html"
+    import assay.server
+
+    static = Path(assay.server.__file__).parent / "static" / "index.html"
     if not static.is_file():
         return [*out, "  not measured: the web app is not built (cd web && npm run build)"]
     headers = {"Authorization": f"Bearer {server.token}"}
@@ -743,7 +748,11 @@ def browser_figures(server: Server, data: studio_data.Generated, runs: int) -> l
             f"[data-testid=gallery-scroll] [data-index='0'][data-sample-id='{everything_first[1]}']", timeout=120_000
         )
         page.wait_for_load_state("networkidle")
+        if screenshots is not None:
+            page.screenshot(path=screenshots / "studio-before-fling.png")
         frames, tasks, scrolled, cells = page.evaluate(_FLING, 10_000)
+        if screenshots is not None:
+            page.screenshot(path=screenshots / "studio-after-fling.png")
         page.wait_for_timeout(500)
         cdp = context.new_cdp_session(page)
         cdp.send("Performance.enable")
@@ -752,7 +761,8 @@ def browser_figures(server: Server, data: studio_data.Generated, runs: int) -> l
         rss = _renderer_rss(browser)
         p50, p95 = _percentiles(frames)
         lines.append(
-            f"  fling: 10 s, {len(frames)} frames, scrolled {scrolled / 1000:,.0f}k px, {cells} cells drawn at the end"
+            f"  fling: 10 s, {len(frames)} frames, scrolled {scrolled / 1000:,.0f}k px, "
+            f"{cells} cells showing a sample at the end"
         )
         lines.append(
             f"  {'fling frame time':<{NAME}} p50 {p50:9.1f} ms  p95 {p95:9.1f} ms  target p95 <= 16.7 ms  "
@@ -782,6 +792,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--curation-runs", type=int, default=3, help="runs of (c), each on a copy of the store")
     parser.add_argument("--only", default="a,b,c,d", help="which figures: a (filter), b (sidebar), c, d")
+    parser.add_argument("--screenshots", type=Path, default=None, help="save the Studio page around the fling here")
     parser.add_argument("--curation-child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="ids", help=argparse.SUPPRESS)
     parser.add_argument("--ids-file", default=None, help=argparse.SUPPRESS)
@@ -814,7 +825,7 @@ def main() -> None:
             if "a" in only:
                 lines += http_figures(server, data, args.runs)
             if "d" in only:
-                lines += browser_figures(server, data, args.runs)
+                lines += browser_figures(server, data, args.runs, args.screenshots)
         finally:
             server.close()
     lines.append(f"load average {os.getloadavg()[0]:.1f} at the end (other work on the machine slows every figure)")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -277,8 +278,23 @@ def _timed(seconds: dict[str, float], name: str) -> Callable[[], None]:
     return done
 
 
-def generate(home: Path, n: int, *, n_images: int = 1000, seed: int = SEED) -> Generated:
-    """Write the suite, models and runs into ``home``'s store through the service, and the Parquet file."""
+def analyze(database: Path) -> None:
+    """Give SQLite's planner statistics (``ANALYZE``), which the store does not gather on SQLite.
+
+    Without them it reads a suite's membership by test case (``ix_test_case_sample_test_case_id_position``)
+    rather than by sample: ``upload_test_sample_metrics`` checks each 1,000-sample chunk against every
+    membership row, which makes a suite-scope upload quadratic (at 1M, over 15 minutes per model instead of
+    about one), and the Studio's per-page reads of metrics and ground truths scan whole tables.
+    """
+    with sqlite3.connect(database) as db:
+        db.execute("ANALYZE")
+
+
+def generate(home: Path, n: int, *, n_images: int = 1000, seed: int = SEED, statistics: bool = True) -> Generated:
+    """Write the suite, models and runs into ``home``'s store through the service, and the Parquet file.
+
+    ``statistics``: run :func:`analyze` after the samples and at the end (see there why).
+    """
     from assay.service import Service
     from assay.service.models import ConfigurationIn, InitManyItem, SampleMetricsRow, SampleRow, TestCaseMetricsRow
 
@@ -326,6 +342,10 @@ def generate(home: Path, n: int, *, n_images: int = 1000, seed: int = SEED) -> G
         cases = [result.test_case for result in service.init_many_test_cases(WORKFLOW, items)]
         del items, rows
         done()
+        if statistics:
+            done = _timed(seconds, "ANALYZE (after the samples)")
+            analyze(home / "assay.db")
+            done()
         done = _timed(seconds, "create_test_suite")
         suite = service.create_test_suite(WORKFLOW, SUITE, "Studio benchmark", [c.id for c in cases], ["benchmark"])
         done()
@@ -387,6 +407,10 @@ def generate(home: Path, n: int, *, n_images: int = 1000, seed: int = SEED) -> G
             service.upload_test_suite_metrics(run.id, CONFIGURATION, {"mean_error": float(cols[f"m{k}_error"].mean())})
     finally:
         service.close()
+    if statistics:
+        done = _timed(seconds, "ANALYZE (at the end)")
+        analyze(home / "assay.db")
+        done()
     seconds["store total"] = round(time.perf_counter() - started, 2)
 
     done = _timed(seconds, "parquet")
@@ -428,7 +452,7 @@ def reload(home: Path) -> Generated | None:
     return Generated(**json.loads(manifest.read_text()))
 
 
-def ensure(home: Path, n: int, *, n_images: int = 1000) -> Generated:
+def ensure(home: Path, n: int, *, n_images: int = 1000, statistics: bool = True) -> Generated:
     """The data in ``home``: reloaded when it holds ``n`` samples, else generated (into an empty home)."""
     found = reload(home)
     if found is not None:
@@ -447,7 +471,7 @@ def ensure(home: Path, n: int, *, n_images: int = 1000) -> Generated:
             f"{home} holds a store without {MANIFEST} (a generation stopped half-way?): use an empty --home"
         )
     print(f"generating {n:,} samples x {len(metadata_names())} metadata fields x {N_MODELS} models into {home}")
-    generated = generate(home, n, n_images=n_images)
+    generated = generate(home, n, n_images=n_images, statistics=statistics)
     print(f"generated in {generated.seconds['store total'] + generated.seconds['parquet']:.1f} s")
     return generated
 
@@ -457,10 +481,11 @@ def main() -> None:
     parser.add_argument("--home", type=Path, required=True, help="the ASSAY_HOME to generate into (or reuse)")
     parser.add_argument("--samples", type=int, default=1_000_000)
     parser.add_argument("--images", type=int, default=1000, help="distinct image files the samples share")
+    parser.add_argument("--no-analyze", action="store_true", help="leave SQLite without planner statistics")
     args = parser.parse_args()
     os.environ["ASSAY_HOME"] = str(args.home)
     os.environ["ASSAY_PROGRESS"] = "0"
-    generated = ensure(args.home, args.samples, n_images=args.images)
+    generated = ensure(args.home, args.samples, n_images=args.images, statistics=not args.no_analyze)
     print(json.dumps(asdict(generated), indent=2))
 
 
