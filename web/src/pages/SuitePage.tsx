@@ -9,6 +9,7 @@ import { QueryState } from "../components/States";
 import { VersionPicker } from "../components/VersionPicker";
 import { formatCount, formatDateTime, plural } from "../format";
 import { modelUrl, resultsUrl, runsUrl, suiteDiffUrl, suiteUrl } from "../links";
+import { studioUrl } from "../studio/urlQuery";
 import { urlOptionalInt, urlSorting, useUrlState } from "../useUrlState";
 import { useTitle } from "../useTitle";
 
@@ -112,6 +113,7 @@ function SuiteView({ detail }: { detail: SuiteDetail }) {
           </Link>
         ) : null}
         <Link to={runsUrl({ suite: suite.name })}>Runs on this suite</Link>
+        <Link to={studioUrl({ suite: suite.id })}>Open in Studio</Link>
       </div>
       <section className="card" aria-label="About this version">
         <dl className="kv">

@@ -4,7 +4,7 @@
  * compare). Computed here, drawn as SVG by the component: twenty charts cost a few hundred elements.
  */
 
-import { formatNumber } from "../format";
+import { compactNumber } from "./predicates";
 import type { Histogram } from "./types";
 
 export interface ChartBox {
@@ -42,7 +42,7 @@ export interface HistogramGeometry {
 export function binLabel(histogram: Histogram, index: number): string {
   if (histogram.edges && histogram.edges.length >= 2) {
     const last = index === histogram.edges.length - 2;
-    return `[${formatNumber(histogram.edges[index])}, ${formatNumber(histogram.edges[index + 1])}${last ? "]" : ")"}`;
+    return `[${compactNumber(histogram.edges[index])}, ${compactNumber(histogram.edges[index + 1])}${last ? "]" : ")"}`;
   }
   return histogram.categories?.[index] ?? String(index);
 }

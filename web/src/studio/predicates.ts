@@ -7,6 +7,12 @@
 import { formatCount, formatNumber } from "../format";
 import type { Difference, FieldGroup, FieldInfo, Histogram, ModelRef, Predicate, SampleFields } from "./types";
 
+/** A bound or bin edge as typed: up to four significant digits, no trailing zeros ("0.02", "−90"). */
+export function compactNumber(value: number): string {
+  const text = formatNumber(value, 4);
+  return text.includes("e") || !text.includes(".") ? text : text.replace(/0+$/, "").replace(/\.$/, "");
+}
+
 export const GROUP_LABELS: Record<FieldGroup, string> = {
   sample: "Sample",
   metadata: "Metadata",
@@ -199,7 +205,7 @@ function fieldName(names: Names, field: string, modelId: number | null | undefin
 }
 
 function valueText(value: string | number | boolean): string {
-  return typeof value === "number" ? formatNumber(value) : String(value);
+  return typeof value === "number" ? compactNumber(value) : String(value);
 }
 
 /** A predicate as its chip reads: "NME of B ≥ 0.02", "pose in frontal, profile". */
@@ -209,9 +215,9 @@ export function describePredicate(predicate: Predicate, names: Names): string {
     case "range": {
       const min = predicate.min ?? null;
       const max = predicate.max ?? null;
-      if (min !== null && max !== null) return `${name} in [${formatNumber(min)}, ${formatNumber(max)}]`;
-      if (min !== null) return `${name} ≥ ${formatNumber(min)}`;
-      if (max !== null) return `${name} ≤ ${formatNumber(max)}`;
+      if (min !== null && max !== null) return `${name} in [${compactNumber(min)}, ${compactNumber(max)}]`;
+      if (min !== null) return `${name} ≥ ${compactNumber(min)}`;
+      if (max !== null) return `${name} ≤ ${compactNumber(max)}`;
       return `${name}: any value`;
     }
     case "in":
@@ -232,9 +238,10 @@ export function describeDifference(difference: Difference, names: Names): string
   const head = `${label} of ${model(difference.model_id)} − ${model(difference.minus_model_id)}`;
   const min = difference.min ?? null;
   const max = difference.max ?? null;
-  if (min !== null && max !== null) return `${head} in [${formatNumber(min)}, ${formatNumber(max)}]`;
-  if (min !== null) return `${head} ≥ ${formatNumber(min)}`;
-  return `${head} ≤ ${formatNumber(max)}`;
+  if (min !== null && max !== null) return `${head} in [${compactNumber(min)}, ${compactNumber(max)}]`;
+  if (min !== null) return `${head} ≥ ${compactNumber(min)}`;
+  if (max !== null) return `${head} ≤ ${compactNumber(max)}`;
+  return `${head}: any value`;
 }
 
 /** A test case's name suggested from the filters ("pose is profile, NME of B ≥ 0.02"), within 120 characters. */
