@@ -133,7 +133,10 @@ describe("keypointPixels", () => {
       deviceX: Math.floor((4 + 1.5 * x) * 2),
       deviceY: Math.floor(1.5 * y * 2),
       colour: modelColour(0),
+      covered: false,
     });
+    // The truth's points lie under the model's, a pixel or two away.
+    expect(pixels.slice(0, 5).every((p) => p.covered)).toBe(true);
     expect(keypointPixels(layers, view, { ...OPTIONS, minConfidence: 0.9 })).toHaveLength(5);
   });
 });

@@ -147,6 +147,19 @@ describe("drawLayers: boxes and match colouring", () => {
     expect(styleOf(layers[0].annotations[0], layers[0], options).alpha).toBe(DIMMED_ALPHA);
   });
 
+  it("draws masks under every layer's shapes and corner tags over them", () => {
+    const ctx = new RecordingContext();
+    const layers = buildLayers({
+      groundTruth: { tag: { label: "street", data_type: "ANNOTATION/LABEL" }, box: DETECTION_GROUND_TRUTH.bboxes[0] },
+      models: [{ id: 1, name: "m", inference: { heat: { locator: "h.png", data_type: "ANNOTATION/BITMAP_MASK" } } }],
+    });
+    const image = { source: {} as CanvasImageSource, width: 10, height: 10 };
+    drawLayers(ctx, layers, { scale: 1, offsetX: 0, offsetY: 0 }, { ...OPTIONS, images: () => image });
+    const order = ctx.calls.map((c) => c.op).filter((op) => ["drawImage", "rect", "fillText"].includes(op));
+    expect(order).toEqual(["drawImage", "rect", "rect", "fillText", "fillText"]);
+    expect(ctx.ops("fillText").map((c) => c.args[0])).toEqual(["car", "street"]);
+  });
+
   it("brackets each annotation in save/restore", () => {
     const ctx = new RecordingContext();
     drawLayers(ctx, detectionLayers(), { scale: 1, offsetX: 0, offsetY: 0 }, OPTIONS);

@@ -1,6 +1,7 @@
 /**
- * The drawing pass: every visible layer's annotations through their renderers, masks first (under every
- * layer's shapes), then each layer in order (ground truth first, models over it).
+ * The drawing pass: every visible layer's annotations through their renderers in three passes, each over
+ * the layers in order (ground truth first, models over it): masks (under everything), shapes, and last the
+ * classification tags in the corner (over everything, so that boxes near the corner never hide them).
  *
  * Options: the confidence slider hides a model's annotations whose confidence (own `score`, else the
  * inference's top-level `confidence`) is below `minConfidence` (ground truth and annotations without a
@@ -101,6 +102,14 @@ function isMask(annotation: Annotation): boolean {
   return annotation.dataType === ANNOTATION.SEGMENTATION_MASK || annotation.dataType === ANNOTATION.BITMAP_MASK;
 }
 
+type Pass = "masks" | "shapes" | "tags";
+const PASSES: readonly Pass[] = ["masks", "shapes", "tags"];
+
+function passOf(annotation: Annotation): Pass {
+  if (isMask(annotation)) return "masks";
+  return annotation.dataType === ANNOTATION.LABEL ? "tags" : "shapes";
+}
+
 /**
  * Draws the layers over an image placed by `view` (CSS pixels; the caller has scaled the context for the
  * device pixel ratio and cleared it). Returns what it drew.
@@ -116,11 +125,11 @@ export function drawLayers(
     x: Math.max(view.offsetX, 0) + CORNER_INSET,
     y: Math.max(view.offsetY, 0) + CORNER_INSET,
   };
-  for (const masks of [true, false]) {
+  for (const pass of PASSES) {
     for (const layer of layers) {
       if (!layer.visible) continue;
       for (const annotation of layer.annotations) {
-        if (isMask(annotation) !== masks || !inDrawing(annotation, options)) continue;
+        if (passOf(annotation) !== pass || !inDrawing(annotation, options)) continue;
         const renderer = rendererOf(annotation.dataType);
         if (!aboveThreshold(annotation, layer, options)) {
           stats.hidden++;

@@ -1,7 +1,10 @@
 /**
  * Where things are drawn, for tests that read the canvas back: the end-to-end test takes the stored keypoints,
  * works out their device pixels with these helpers (or from the canvas's `data-view`), and checks that the
- * canvas holds the layer's colour there.
+ * canvas holds the layer's colour there. A disc drawn later (another layer's keypoint close by) covers an
+ * earlier one: such points are marked `covered`, and a test reads them with one layer shown at a time.
+ * Lines and tags of later layers may cross a disc too; with one layer shown, only its own skeleton lies under
+ * its discs.
  */
 
 import type { DrawOptions } from "./draw";
@@ -9,6 +12,7 @@ import { shownAnnotations } from "./draw";
 import type { Layer, LayerId } from "./layers";
 import { rgbOf } from "./palette";
 import { point2 } from "./renderers/geometry";
+import { KEYPOINT_RADIUS } from "./renderers/keypoints";
 import type { KeypointsWire } from "./types";
 import { ANNOTATION } from "./types";
 import type { View } from "./view";
@@ -31,7 +35,12 @@ export interface KeypointPixel {
   /** The disc's colour there: the layer's. */
   colour: string;
   rgb: [number, number, number];
+  /** A disc drawn later lies over this one's centre (read it with the other layers switched off). */
+  covered: boolean;
 }
+
+/** How near (CSS px) a later disc's centre must be to reach over an earlier disc's centre (ring and edge). */
+const COVER_DISTANCE = KEYPOINT_RADIUS + 1.5 + 1;
 
 /** Every keypoint the layers draw under the options, with where its disc's centre lands on the canvas. */
 export function keypointPixels(
@@ -61,8 +70,14 @@ export function keypointPixels(
           deviceY: Math.floor(y * devicePixelRatio),
           colour: layer.colour,
           rgb: rgbOf(layer.colour),
+          covered: false,
         });
       });
+    }
+  }
+  for (let i = 0; i < out.length; i++) {
+    for (let j = i + 1; j < out.length && !out[i].covered; j++) {
+      out[i].covered = Math.hypot(out[j].x - out[i].x, out[j].y - out[i].y) < COVER_DISTANCE;
     }
   }
   return out;
