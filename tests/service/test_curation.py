@@ -46,6 +46,13 @@ CONFIGURATIONS = [c.display_name() for c in keypoint_evaluator.CONFIGURATIONS]
 MODEL_A, MODEL_B = keypoint_models.MODEL_A, keypoint_models.MODEL_B
 
 
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home of the test's own: the Studio keeps its tables under ASSAY_HOME when the database is not a file."""
+    monkeypatch.setenv("ASSAY_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
 # -- the keypoint world ----------------------------------------------------------------------------------------
 @dataclass
 class Keypoints:

@@ -50,9 +50,9 @@ from assay.service.results_view import (
     Prepared,
     Selection,
     SuiteInfo,
+    _Block,
     assemble,
     direction_from_name,
-    load_case_data,
     prepare,
     select_runs,
 )
@@ -70,18 +70,13 @@ from assay.service.views import SuiteRef, TestCaseRef
 from assay.store import curation_queries
 from assay.store.models import NAME_LENGTH
 from assay.store.results_queries import (
-    case_metrics,
     runs_of_suite,
-    sample_metrics,
-    suite_memberships,
-    suite_metrics,
     workflow_schema,
 )
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from assay.service.results_view import _Block
     from assay.service.service import Service
     from assay.service.studio import Studio
     from assay.store import Repository, Store
@@ -90,6 +85,7 @@ __all__ = ["Curation"]
 
 Json = dict[str, Any]
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 TYPE_KEY = "_type"
 
@@ -235,8 +231,6 @@ class _Analysis:
         prepared: The results page's first layer of the table (values, per-sample blocks, directions).
         bases: The per-sample basis of each test-case metric that has one.
         loaded: Each configuration's stored data.
-        members: Sample ids of each test case, ascending (read when sample metrics were stored per suite).
-        raw: Per-sample metric documents of the samples asked for, by configuration id, scope and sample id.
         booleans: Per-sample fields stored as booleans.
     """
 
@@ -244,49 +238,42 @@ class _Analysis:
     prepared: Prepared
     bases: dict[str, _Basis]
     loaded: dict[int, CaseData]
-    members: dict[int, list[int]]
-    raw: dict[int, dict[int, dict[int, Json]]] = field(default_factory=dict)
     booleans: set[str] = field(default_factory=set)
 
 
-def _analyse(
-    session: Session,
-    info: SuiteInfo,
-    runs: Sequence[Mapping[str, Any]],
-    evaluator: str,
-    keep: set[int] | None = None,
-) -> _Analysis:
-    """Read and prepare the results of one evaluator (``""``: the unnamed one) on a suite version.
+def _gathered(
+    stored: CaseData, order: Sequence[int], wanted: IntArray
+) -> tuple[_Block | None, list[tuple[int, IntArray]]]:
+    """The per-sample block of samples taken from per-test-case scopes, each from the first in ``order`` with it.
 
-    Args:
-        session: The session of the caller's transaction.
-        info: The suite version.
-        runs: Its runs (``results_queries.runs_of_suite``).
-        evaluator: The evaluator.
-        keep: Samples whose per-sample documents to keep in ``raw``.
+    Returns:
+        The block (sample ids ascending; fields of every scope used, NaN where a scope lacks one) and the sample
+        ids taken from each scope.
     """
-    selection = select_runs(
-        runs, suite_label=info.label, model_ids=None, baseline_id=None, evaluator=evaluator, configurations=None
-    )
-    owners = selection.owners()
-    ids = list(owners)
-    rows = sample_metrics(session, ids)
-    raw: dict[int, dict[int, dict[int, Json]]] = {}
-    booleans: set[str] = set()
-    last: tuple[int, int] | None = None
-    for configuration_id, scope, sample_id, data in rows:
-        if (configuration_id, scope) != last:
-            # Documents of one scope share their metrics class: its first says which fields are booleans.
-            last = (configuration_id, scope)
-            booleans.update(name for name, value in data.items() if isinstance(value, bool))
-        if keep is not None and sample_id in keep:
-            raw.setdefault(configuration_id, {}).setdefault(scope, {})[sample_id] = data
-    loaded = load_case_data(ids, case_metrics(session, ids), rows, suite_metrics(session, ids))
-    members: dict[int, list[int]] = {}
-    if any(data.has_suite_scope for data in loaded.values()):
-        members = suite_memberships(session, info.suite.id)
-    prepared = prepare(assemble(info, selection, loaded, members, workflow_schema(session, info.workflow)))
-    return _Analysis(selection, prepared, _detect_bases(prepared), loaded, members, raw, booleans)
+    remaining = wanted
+    taken: list[tuple[int, IntArray]] = []
+    for scope in order:
+        block = stored.blocks.get(scope)
+        if block is None or remaining.size == 0:
+            continue
+        found = np.intersect1d(remaining, block.sample_ids, assume_unique=True)
+        if found.size:
+            taken.append((scope, found))
+            remaining = np.setdiff1d(remaining, found, assume_unique=True)
+    if not taken:
+        return None, []
+    fields = list(dict.fromkeys(name for scope, _ in taken for name in stored.blocks[scope].fields))
+    at = {name: index for index, name in enumerate(fields)}
+    ids = np.concatenate([found for _, found in taken])
+    values = np.full((ids.size, len(fields)), np.nan)
+    row = 0
+    for scope, found in taken:
+        part = stored.blocks[scope].restricted(found)
+        columns = [at[name] for name in part.fields]
+        values[row : row + found.size][:, columns] = part.values[:, list(part.fields.values())]
+        row += found.size
+    order_of = np.argsort(ids, kind="stable")
+    return _Block(ids[order_of], values[order_of], at), taken
 
 
 def _completed(run: Mapping[str, Any]) -> bool:
@@ -504,7 +491,7 @@ class Curation:
                 configurations=None if configuration is None else [configuration],
             )
             name = chosen.configurations[0] if configuration is None else (configuration or None)
-            analysis = _analyse(repo.session, info, runs, chosen.evaluator or "")
+            analysis = self._analyse(repo, info, runs, chosen.evaluator or "")
         prepared = analysis.prepared
         infos = {item.key: item for item in prepared.metric_infos}
         if metric not in infos:
@@ -562,6 +549,22 @@ class Curation:
                 for sid, item in zip(page, items, strict=True)
             ],
         )
+
+    def _analyse(
+        self, repo: Repository, info: SuiteInfo, runs: Sequence[Mapping[str, Any]], evaluator: str
+    ) -> _Analysis:
+        """The stored results of one evaluator (``""``: the unnamed one) on a suite version, prepared."""
+        selection = select_runs(
+            runs, suite_label=info.label, model_ids=None, baseline_id=None, evaluator=evaluator, configurations=None
+        )
+        # The results page's cache of each configuration's data, kept by when its run last changed: the delta of
+        # a cell the user just looked at reads nothing again.
+        stored, members = self._service._results_stored(repo, info.suite.id, selection)
+        loaded = {cid: stored.get(cid) or CaseData() for cid in selection.owners()}
+        schema = workflow_schema(repo.session, info.workflow)
+        prepared = prepare(assemble(info, selection, loaded, members, schema))
+        booleans = curation_queries.boolean_fields(repo.session, list(loaded))
+        return _Analysis(selection, prepared, _detect_bases(prepared), loaded, booleans)
 
     # -- internals -----------------------------------------------------------------------------------------
     @staticmethod
@@ -630,24 +633,24 @@ class Curation:
         new_suite = SuiteRef(id=suite["id"], name=suite["name"], version=suite["version"])
         derived, pending = 0, list[str]()
         if compute_metrics:
-            derived, pending = self._derive_runs(session, info, new_suite, made)
+            derived, pending = self._derive_runs(repo, info, new_suite, made)
         return CreatedTestCases(
             test_cases=[case.ref for case in made], suite=new_suite, derived_runs=derived, pending_metrics=pending
         )
 
     def _derive_runs(
-        self, session: Session, info: SuiteInfo, target: SuiteRef, made: Sequence[_NewCase]
+        self, repo: Repository, info: SuiteInfo, target: SuiteRef, made: Sequence[_NewCase]
     ) -> tuple[int, list[str]]:
         """Derive, on ``target``, a run for every finished run on ``info``; returns how many and what is pending."""
+        session = repo.session
         runs = runs_of_suite(session, info.suite.id)
         finished = [run for run in runs if _completed(run)]
         if not finished:
             return 0, []
-        keep = {sid for case in made for sid in case.sample_ids}
         pending_all: dict[str, None] = {}
         derived = 0
         for evaluator in dict.fromkeys(run["evaluator"] or "" for run in finished):
-            analysis = _analyse(session, info, runs, evaluator, keep)
+            analysis = self._analyse(repo, info, runs, evaluator)
             for run in finished:
                 if (run["evaluator"] or "") != evaluator:
                     continue
@@ -666,18 +669,18 @@ class Curation:
         run: Mapping[str, Any],
     ) -> list[str]:
         configurations = curation_queries.configurations(session, run["id"])
-        plans: list[tuple[int, str, dict[int, Json], list[tuple[int, list[tuple[int, Json]]]]]] = []
+        plans: list[tuple[int, str, dict[int, Json], list[tuple[int, list[tuple[int, IntArray]]]]]] = []
         pending: dict[str, None] = {}
         computed: dict[str, None] = {}
         for source_id, display_name, _ in configurations:
             stored = analysis.loaded.get(source_id, CaseData())
             keys, type_name = _case_template(stored, info.test_cases)
             metrics_of: dict[int, Json] = {}
-            new_rows: list[tuple[int, list[tuple[int, Json]]]] = []
+            new_rows: list[tuple[int, list[tuple[int, IntArray]]]] = []
             for case in made:
-                block, rows = self._new_case_samples(stored, analysis, source_id, info, case)
-                if rows:
-                    new_rows.append((case.ref.id, rows))
+                block, taken = self._new_case_samples(stored, info, case)
+                if taken:
+                    new_rows.append((case.ref.id, taken))
                 metrics: Json = {TYPE_KEY: type_name} if type_name is not None else {}
                 for key in keys:
                     basis = analysis.bases.get(key)
@@ -710,10 +713,17 @@ class Curation:
         for source_id, display_name, metrics_of, new_rows in plans:
             target_id = new_ids[display_name]
             curation_queries.copy_configuration(session, source_id=source_id, target_id=target_id, test_run_id=run_id)
-            for scope, rows in new_rows:
-                curation_queries.insert_sample_metrics(
-                    session, test_run_id=run_id, configuration_id=target_id, scope=scope, rows=rows
-                )
+            for scope, taken in new_rows:
+                for source_scope, sample_ids in taken:
+                    curation_queries.copy_sample_metrics(
+                        session,
+                        source_id=source_id,
+                        source_scope=source_scope,
+                        sample_ids=sample_ids.tolist(),
+                        target_id=target_id,
+                        test_run_id=run_id,
+                        scope=scope,
+                    )
             curation_queries.insert_case_metrics(
                 session, test_run_id=run_id, configuration_id=target_id, metrics=metrics_of
             )
@@ -722,27 +732,15 @@ class Curation:
 
     @staticmethod
     def _new_case_samples(
-        stored: CaseData, analysis: _Analysis, configuration_id: int, info: SuiteInfo, case: _NewCase
-    ) -> tuple[_Block | None, list[tuple[int, Json]]]:
-        """A new test case's per-sample block in a configuration, and the per-sample rows to store for it."""
-        ordered = np.unique(np.asarray(case.sample_ids, dtype=np.int64))
-        if stored.has_suite_scope:
+        stored: CaseData, info: SuiteInfo, case: _NewCase
+    ) -> tuple[_Block | None, list[tuple[int, IntArray]]]:
+        """A new test case's per-sample block in a configuration, and the samples to copy from each scope."""
+        wanted = np.unique(np.asarray(case.sample_ids, dtype=np.int64))
+        whole = stored.blocks.get(0)
+        if whole is not None:
             # Stored once for the suite, and copied with it: the results page restricts them to the new case.
-            return stored.block(case.ref.id, {case.ref.id: ordered}), []
-        scopes = analysis.raw.get(configuration_id, {})
-        rows: list[tuple[int, Json]] = []
-        for sid in ordered.tolist():
-            for source in info.test_cases:
-                found = scopes.get(source.id, {}).get(sid)
-                if found is not None:
-                    rows.append((sid, found))
-                    break
-        if not rows:
-            return None, []
-        block = load_case_data(
-            [configuration_id], [], [(configuration_id, case.ref.id, sid, data) for sid, data in rows], {}
-        )[configuration_id].blocks.get(case.ref.id)
-        return block, rows
+            return whole.restricted(np.intersect1d(whole.sample_ids, wanted, assume_unique=True)), []
+        return _gathered(stored, [ref.id for ref in info.test_cases], wanted)
 
     def _field_values(self, request: SplitTestCases) -> tuple[list[int], list[Any]]:
         """The matching samples (in query order) and the field's value on each."""

@@ -34,11 +34,12 @@ from assay.store.models import (
 from assay.store.repository import CHUNK
 
 __all__ = [
+    "boolean_fields",
     "configurations",
+    "copy_sample_metrics",
     "copy_configuration",
     "create_derived_run",
     "insert_case_metrics",
-    "insert_sample_metrics",
     "mark_configuration_complete",
     "origin",
     "samples_in_test_case",
@@ -244,23 +245,47 @@ def copy_configuration(session: Session, *, source_id: int, target_id: int, test
     )
 
 
-def insert_sample_metrics(
-    session: Session, *, test_run_id: int, configuration_id: int, scope: int, rows: Iterable[tuple[int, Dict]]
+def copy_sample_metrics(
+    session: Session,
+    *,
+    source_id: int,
+    source_scope: int,
+    sample_ids: Sequence[int],
+    target_id: int,
+    test_run_id: int,
+    scope: int,
 ) -> None:
-    """Store ``(sample id, metrics)`` rows of one test-case version (``scope``) of a run's configuration."""
-    values = [
-        {
-            "test_run_id": test_run_id,
-            "configuration_id": configuration_id,
-            "scope": scope,
-            "test_case_version_id": scope,
-            "test_sample_id": sample_id,
-            "data": data,
-        }
-        for sample_id, data in rows
-    ]
-    for start in range(0, len(values), 10 * CHUNK):
-        session.execute(insert(_sample_metrics), values[start : start + 10 * CHUNK])
+    """Copy the per-sample metrics of some samples from one scope of a configuration to a scope of another."""
+    for chunk in _chunks(list(sample_ids)):
+        session.execute(
+            insert(_sample_metrics).from_select(
+                ["test_run_id", "configuration_id", "scope", "test_case_version_id", "test_sample_id", "data"],
+                select(
+                    literal(test_run_id, Integer),
+                    literal(target_id, Integer),
+                    literal(scope, Integer),
+                    literal(scope, Integer),
+                    _sample_metrics.c.test_sample_id,
+                    _sample_metrics.c.data,
+                ).where(
+                    _sample_metrics.c.configuration_id == source_id,
+                    _sample_metrics.c.scope == source_scope,
+                    _in(session, _sample_metrics.c.test_sample_id, chunk),
+                ),
+            )
+        )
+
+
+def boolean_fields(session: Session, configuration_ids: Sequence[int]) -> set[str]:
+    """The per-sample metric fields stored as booleans, judged by one document of each configuration."""
+    found: set[str] = set()
+    for configuration_id in configuration_ids:
+        data = session.scalar(
+            select(_sample_metrics.c.data).where(_sample_metrics.c.configuration_id == configuration_id).limit(1)
+        )
+        if isinstance(data, dict):
+            found.update(name for name, value in data.items() if isinstance(value, bool))
+    return found
 
 
 def insert_case_metrics(
