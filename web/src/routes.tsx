@@ -22,7 +22,8 @@ import { SuitePage } from "./pages/SuitePage";
 import { SuitesPage } from "./pages/SuitesPage";
 import { fetchOptions, prefetchResultsTable } from "./results/queries";
 import { parseResultsState } from "./results/urlState";
-import { urlOptionalInt, urlOptionalString, urlString } from "./useUrlState";
+import { sampleDetailQuery } from "./samples/api";
+import { urlIntList, urlOptionalInt, urlOptionalString, urlString } from "./useUrlState";
 
 const wide: RouteHandle = { wide: true };
 
@@ -103,6 +104,19 @@ export function createRoutes(queryClient: QueryClient): RouteObject[] {
           }),
         },
         { path: "/studio", handle: wide, lazy: async () => ({ Component: (await import("./studio/StudioPage")).default }) },
+        {
+          path: "/samples/:sampleId",
+          handle: wide,
+          // A chunk of its own, like the results page; its sample's detail is asked for while the chunk loads.
+          lazy: async () => ({ Component: (await import("./samples/SampleDetailPage")).default }),
+          loader: prefetch((search, params) => {
+            const id = Number(params.sampleId);
+            const suite = urlOptionalInt.parse(search.getAll("suite"));
+            if (Number.isInteger(id) && suite !== null) {
+              void queryClient.prefetchQuery(sampleDetailQuery(id, suite, urlIntList.parse(search.getAll("models"))));
+            }
+          }),
+        },
         {
           path: "/models",
           element: <ModelsPage />,

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { Gallery } from "./Gallery";
 import { MAX_CACHED_PAGES, PAGE_SIZE, evictPages, pageQuery } from "./pages";
 import { noSelection } from "./selection";
+import { installPointerEvents, stubCanvas } from "./testSupport";
 import { DEFAULT_LAYERS, type GalleryItem, type GallerySource, type Selection } from "./types";
 
 /** Sample `index` of a synthetic source: id = index + 1000. */
@@ -77,17 +78,8 @@ function renderGallery(element: React.ReactElement, client = newClient()) {
 }
 
 beforeEach(() => {
-  // jsdom draws nothing: the overlay canvas counts instead of drawing (and jsdom stays quiet).
-  vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue(null);
-  // jsdom has no PointerEvent; a MouseEvent carries what the scrubber reads (button, clientY).
-  class PointerEventShim extends MouseEvent {
-    readonly pointerId: number;
-    constructor(type: string, init: PointerEventInit = {}) {
-      super(type, init);
-      this.pointerId = init.pointerId ?? 1;
-    }
-  }
-  vi.stubGlobal("PointerEvent", PointerEventShim);
+  stubCanvas();
+  installPointerEvents();
 });
 
 const cells = () => [...document.querySelectorAll<HTMLElement>("[data-sample-id]")];

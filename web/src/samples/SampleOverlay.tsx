@@ -95,6 +95,26 @@ export function workflowSchemaOf(schema: Record<string, unknown> | null | undefi
   return schemaCache.get(schema);
 }
 
+/** The layers of a sample (or member) as `state` switches them, collected once per source object. */
+export function useSampleLayers(
+  source: LayerSource,
+  path: string,
+  models: readonly ModelRef[],
+  schema: Record<string, unknown> | null,
+  state: LayerState,
+): Layer[] {
+  const all = cachedLayers(source, path, models, workflowSchemaOf(schema));
+  return useMemo(() => visibleLayers(all, state), [all, state]);
+}
+
+/** The draw options of a LayerState (the same object while the state's values stay the same). */
+export function useDrawOptions(state: LayerState, showText: boolean) {
+  return useMemo(
+    () => ({ minConfidence: state.minConfidence, matchColouring: state.matchColouring, showText }),
+    [state.minConfidence, state.matchColouring, showText],
+  );
+}
+
 export interface SampleOverlayProps {
   item: LayerSource;
   path: string;
@@ -121,12 +141,8 @@ export const SampleOverlay = memo(function SampleOverlay({
   schema,
   showText = false,
 }: SampleOverlayProps) {
-  const all = cachedLayers(item, path, models, workflowSchemaOf(schema));
-  const shown = useMemo(() => visibleLayers(all, layers), [all, layers]);
-  const options = useMemo(
-    () => ({ minConfidence: layers.minConfidence, matchColouring: layers.matchColouring, showText }),
-    [layers.minConfidence, layers.matchColouring, showText],
-  );
+  const shown = useSampleLayers(item, path, models, schema, layers);
+  const options = useDrawOptions(layers, showText);
   return (
     <OverlayCanvas
       width={width}

@@ -1,8 +1,9 @@
-// The samples endpoints over the generated client: one sample's detail, pages of a query, and the link that
-// opens a sample in the detail page with the query it was found by (so next / previous step through it).
+// The samples endpoints over the generated client: one sample's detail, the fields of a suite version, pages of
+// a query, and the samples behind a results delta (the detail page steps through either).
 import { queryOptions, useQuery } from "@tanstack/react-query";
 
 import { api, unwrap } from "../api/client";
+import type { components } from "../api/schema";
 import type { GallerySource, SampleDetail, SampleFields, SamplePage, SampleQuery } from "./types";
 
 /** How long a sample's detail and a query's pages stay fresh: they read immutable suite versions and runs. */
@@ -86,45 +87,12 @@ export function querySource(query: SampleQuery): GallerySource {
   };
 }
 
-// -- links to the detail page -------------------------------------------------------------------------------
-/** The parts of a query the detail page's `q` param carries (suite, models and configuration have their own). */
-export type QueryContext = Pick<SampleQuery, "test_case_id" | "predicates" | "differences" | "sort">;
-
-export interface SampleLink {
-  sampleId: number;
-  suite: number;
-  models?: readonly number[];
-  configuration?: string | null;
-  /** The query the sample was found by, and its position there: next / previous step through it. */
-  query?: SampleQuery | null;
-  index?: number | null;
-}
-
-function contextOf(query: SampleQuery): QueryContext {
-  const context: QueryContext = {};
-  if (query.test_case_id !== undefined && query.test_case_id !== null) context.test_case_id = query.test_case_id;
-  if (query.predicates?.length) context.predicates = query.predicates;
-  if (query.differences?.length) context.differences = query.differences;
-  if (query.sort) context.sort = query.sort;
-  return context;
-}
-
-/** `/samples/<id>?suite=&models=&configuration=&q=&i=`: a sample in the detail page. */
-export function sampleHref(link: SampleLink): string {
-  const params = new URLSearchParams();
-  params.set("suite", String(link.suite));
-  if (link.models?.length) params.set("models", link.models.join(","));
-  if (link.configuration !== undefined && link.configuration !== null) params.set("configuration", link.configuration);
-  if (link.query) params.set("q", JSON.stringify(contextOf(link.query)));
-  if (link.query && link.index !== undefined && link.index !== null) params.set("i", String(link.index));
-  return `/samples/${link.sampleId}?${params.toString()}`;
-}
-
+// -- the query a detail page steps through -------------------------------------------------------------------
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
- * The query of a detail page's URL: `q` (a JSON object with the query's conditions, or a list of predicates)
+ * A query written as JSON in a detail page's `q` (an object with the query's conditions, or a list of predicates)
  * with the page's suite and configuration (models need not be asked for: predicates and sort keys name theirs); null without `q` or when it is not JSON.
  */
 export function queryFromUrl(q: string | null, suite: number, configuration: string | null): SampleQuery | null {
@@ -142,4 +110,40 @@ export function queryFromUrl(q: string | null, suite: number, configuration: str
   if (Array.isArray(conditions.differences)) query.differences = conditions.differences as SampleQuery["differences"];
   if (isRecord(conditions.sort)) query.sort = conditions.sort as SampleQuery["sort"];
   return query;
+}
+
+export type DeltaSamples = components["schemas"]["DeltaSamples"];
+
+export interface DeltaContext {
+  suite: number;
+  testCase: number;
+  modelId: number;
+  baselineId: number;
+  metric: string;
+  /** null: the unnamed configuration. */
+  configuration: string | null;
+  /** undefined: the server's choice; null: the unnamed evaluator. */
+  evaluator?: string | null;
+}
+
+/** A page of the samples behind a results delta (`GET /app/results/samples`). */
+export async function fetchDeltaSamples(delta: DeltaContext, offset: number, limit: number, signal?: AbortSignal): Promise<DeltaSamples> {
+  return unwrap(
+    api.GET("/api/v1/app/results/samples", {
+      params: {
+        query: {
+          test_suite_id: delta.suite,
+          test_case_id: delta.testCase,
+          model_id: delta.modelId,
+          baseline_id: delta.baselineId,
+          metric: delta.metric,
+          configuration: delta.configuration ?? "",
+          ...(delta.evaluator === undefined ? {} : { evaluator: delta.evaluator ?? "" }),
+          offset,
+          limit,
+        },
+      },
+      signal,
+    }),
+  );
 }
