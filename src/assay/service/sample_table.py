@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+import numba  # type: ignore[import-untyped,unused-ignore]
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
@@ -40,11 +41,14 @@ __all__ = [
     "ColumnTable",
     "FieldSpec",
     "as_text",
+    "bin_codes",
+    "bin_numbers",
     "build_inference_table",
     "build_metrics_table",
     "build_suite_table",
     "field_label",
     "membership_column",
+    "min_max",
 ]
 
 #: The most frequent values a category field lists.
@@ -433,3 +437,78 @@ def build_metrics_table(
             best[sample_id] = (order, metrics)
     chosen = [(sample_id, metrics) for sample_id, (_, metrics) in sorted(best.items())]
     return _results_table(suite_ids, chosen, "metric")
+
+
+# -- histogram kernels ----------------------------------------------------------------------------------------
+# One pass over the matching rows per field, accumulating each bin's count and, for every model, the sum and
+# count of its metric's present values. They release the GIL, so the fields of one request run in parallel.
+@numba.njit(cache=True, nogil=True)  # type: ignore[misc,unused-ignore]
+def min_max(values: npt.NDArray[np.float64], rows: npt.NDArray[np.int64]) -> tuple[float, float, int]:
+    """The least and greatest present value of ``values[rows]``, and how many are present."""
+    low, high, present = np.inf, -np.inf, 0
+    for i in range(rows.shape[0]):
+        value = values[rows[i]]
+        if value == value:
+            present += 1
+            low = min(low, value)
+            high = max(high, value)
+    return low, high, present
+
+
+@numba.njit(cache=True, nogil=True)  # type: ignore[misc,unused-ignore]
+def _accumulate(
+    slots: npt.NDArray[np.int32], n_slots: int, metrics: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    counts = np.zeros(n_slots, dtype=np.int64)
+    for i in range(slots.shape[0]):
+        counts[slots[i]] += 1
+    n_models = metrics.shape[0]
+    sums = np.zeros((n_slots, n_models), dtype=np.float64)
+    present = np.zeros((n_slots, n_models), dtype=np.int64)
+    for k in range(n_models):
+        column = metrics[k]
+        for i in range(slots.shape[0]):
+            x = column[i]
+            if x == x:
+                sums[slots[i], k] += x
+                present[slots[i], k] += 1
+    return counts, sums, present
+
+
+@numba.njit(cache=True, nogil=True)  # type: ignore[misc,unused-ignore]
+def bin_numbers(
+    values: npt.NDArray[np.float64],
+    rows: npt.NDArray[np.int64],
+    low: float,
+    scale: float,
+    n_bins: int,
+    metrics: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Counts, metric sums and metric counts per equal-width bin (the last slot: missing values).
+
+    ``metrics`` has a row per model and a column per matching row (in ``rows`` order), NaN where missing.
+    """
+    slots = np.empty(rows.shape[0], dtype=np.int32)
+    for i in range(rows.shape[0]):
+        value = values[rows[i]]
+        if value != value:
+            slots[i] = n_bins
+        else:
+            slots[i] = min(max(int((value - low) * scale), 0), n_bins - 1)
+    return _accumulate(slots, n_bins + 1, metrics)
+
+
+@numba.njit(cache=True, nogil=True)  # type: ignore[misc,unused-ignore]
+def bin_codes(
+    codes: npt.NDArray[np.int32],
+    rows: npt.NDArray[np.int64],
+    slots_of: npt.NDArray[np.int64],
+    n_slots: int,
+    metrics: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """As :func:`bin_numbers` for codes: code ``c`` goes to bin ``slots_of[c]``, a missing code (-1) to the last."""
+    slots = np.empty(rows.shape[0], dtype=np.int32)
+    for i in range(rows.shape[0]):
+        code = codes[rows[i]]
+        slots[i] = n_slots if code < 0 else slots_of[code]
+    return _accumulate(slots, n_slots + 1, metrics)

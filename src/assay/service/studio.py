@@ -39,6 +39,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -57,10 +58,13 @@ from assay.service.sample_table import (
     ColumnTable,
     FieldSpec,
     as_text,
+    bin_codes,
+    bin_numbers,
     build_inference_table,
     build_metrics_table,
     build_suite_table,
     membership_column,
+    min_max,
 )
 from assay.service.sample_views import (
     Difference,
@@ -138,6 +142,9 @@ class _Entry:
     nbytes: int
     extra: dict[str, Any]
     pins: int = 0
+    #: Columns read out as numpy for the histogram kernels, by field name.
+    arrays: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class _Tables:
@@ -418,6 +425,7 @@ class _Column:
     sql: str
     spec: FieldSpec
     model_id: int | None = None
+    entry: _Entry | None = None
 
 
 class _Plan:
@@ -466,11 +474,11 @@ class _Plan:
                     field=name,
                     model_id=model_id,
                 )
-            return _Column(f"{alias}.{_quote(name)}", spec, model_id)
+            return _Column(f"{alias}.{_quote(name)}", spec, model_id, entry)
         spec = context.suite_table.fields.get(name)
         if spec is None:
             raise InputValidationError(f"unknown field {name!r} on {context.suite.label}", field=name)
-        return _Column(f"s.{_quote(name)}", spec)
+        return _Column(f"s.{_quote(name)}", spec, None, context.suite_table)
 
     def from_sql(self) -> str:
         parts = [f"{_quote(self.context.suite_table.name)} AS s"]
@@ -628,6 +636,7 @@ class Studio:
         self._tables = _Tables(self._connection, cache_dir or self._default_cache_dir(), memory_budget)
         self._suites: OrderedDict[int, _Suite] = OrderedDict()
         self._suites_lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="studio")
 
     def _default_cache_dir(self) -> Path:
         engine = self._store.engine
@@ -638,6 +647,7 @@ class Studio:
 
     def close(self) -> None:
         """Release the engine's memory; the Studio must not be used afterwards."""
+        self._pool.shutdown(wait=False)
         self._connection.close()
 
     # -- context ----------------------------------------------------------------------------------------
@@ -950,55 +960,55 @@ class Studio:
     def _histograms(
         self, plan: _Plan, binned: Sequence[_Column], metrics: Sequence[tuple[int, _Column]], bins: int
     ) -> tuple[list[Histogram], int]:
-        source = f"FROM {plan.from_sql()} WHERE {plan.where_sql()}"
-        numeric = [index for index, column in enumerate(binned) if column.spec.kind == "number"]
-        ranges = ", ".join(f"min({binned[i].sql}), max({binned[i].sql})" for i in numeric)
-        first = self._fetch(f"SELECT count(*){', ' + ranges if ranges else ''} {source}", plan.params)[0]
-        total = int(first[0])
-        bounds: dict[int, tuple[float, float]] = {}
-        for position, index in enumerate(numeric):
-            low, high = first[1 + 2 * position], first[2 + 2 * position]
-            if low is not None:
-                bounds[index] = (float(low), float(high))
-        keys: list[str] = []
-        for index, column in enumerate(binned):
-            if column.spec.kind == "number":
-                if index not in bounds:
-                    keys.append(f"CAST(NULL AS INTEGER) AS k{index}")
-                    continue
-                low, high = bounds[index]
-                if high > low:
-                    scale = bins / (high - low)
-                    # The greatest value falls on the last edge: its bin is folded into the last one afterwards.
-                    keys.append(f"CAST(floor(({column.sql} - {low!r}) * {scale!r}) AS INTEGER) AS k{index}")
-                else:
-                    keys.append(f"CASE WHEN {column.sql} IS NULL THEN NULL ELSE 0 END AS k{index}")
-            elif column.spec.kind == "bool":
-                keys.append(f"CAST({column.sql} AS INTEGER) AS k{index}")
-            else:
-                keys.append(f"{column.sql} AS k{index}")
-        values = [f"CAST({column.sql} AS DOUBLE) AS x{position}" for position, (_, column) in enumerate(metrics)]
-        aggregates = ", ".join(f"sum(x{p}), count(x{p})" for p in range(len(metrics)))
-        parts = [
-            f"SELECT {index} AS g, CAST(k{index} AS BIGINT) AS k, count(*) AS n"
-            f"{', ' + aggregates if aggregates else ''} FROM f GROUP BY k{index}"
-            for index in range(len(binned))
-        ]
-        found: dict[int, dict[int | None, tuple[Any, ...]]] = {index: {} for index in range(len(binned))}
-        if parts:
-            sql = f"WITH f AS MATERIALIZED (SELECT {', '.join(keys + values)} {source}) " + " UNION ALL ".join(parts)
-            for row in self._fetch(sql, plan.params):
-                group, key = int(row[0]), None if row[1] is None else int(row[1])
-                if key is not None and binned[group].spec.kind == "number":
-                    key = min(key, bins - 1)
-                seen = found[group].get(key)
-                found[group][key] = tuple(row[2:]) if seen is None else _added(seen, tuple(row[2:]))
-        histograms = []
-        for index, column in enumerate(binned):
-            histograms.append(
-                _histogram(column, found[index], bounds.get(index), bins, [model_id for model_id, _ in metrics])
-            )
-        return histograms, total
+        # DuckDB finds the matching rows; the bins are counted by compiled kernels over the tables' columns kept
+        # as numpy arrays, a pass per field in parallel: a grouped SQL query per field was several times slower.
+        rows = self._rows(plan)
+        values = np.empty((len(metrics), len(rows)), dtype=np.float64)
+        for position, (_, column) in enumerate(metrics):
+            np.take(self._array(column), rows, out=values[position])
+
+        def one(column: _Column) -> Histogram:
+            return _histogram(column, self._array(column), rows, values, bins, [m for m, _ in metrics])
+
+        if len(binned) > 1:
+            histograms = list(self._pool.map(one, binned))
+        else:
+            histograms = [one(column) for column in binned]
+        return histograms, len(rows)
+
+    def _rows(self, plan: _Plan) -> Int64Array:
+        """The suite-table rows a plan's conditions keep, ascending."""
+        if not plan.where:
+            return np.arange(plan.context.suite_table.n_rows, dtype=np.int64)
+        sql = f"SELECT s.rowid AS r FROM {plan.from_sql()} WHERE {plan.where_sql()} ORDER BY r"
+        cursor = self._connection.cursor()
+        try:
+            found = cursor.execute(sql, plan.params).fetchnumpy()["r"]
+        finally:
+            cursor.close()
+        return np.asarray(found, dtype=np.int64)
+
+    def _array(self, column: _Column) -> npt.NDArray[Any]:
+        """A field's column as numpy (numbers and booleans as float64 with NaN, category codes with -1)."""
+        entry, name = column.entry, column.spec.name
+        assert entry is not None
+        with entry.lock:
+            found = entry.arrays.get(name)
+        if found is not None:
+            return found
+        cursor = self._connection.cursor()
+        try:
+            raw = cursor.execute(f"SELECT {_quote(name)} AS v FROM {_quote(entry.name)}").fetchnumpy()["v"]
+        finally:
+            cursor.close()
+        if column.spec.kind == "category":
+            array = np.ma.filled(np.ma.asarray(raw).astype(np.int32), -1)
+        else:
+            array = np.ma.filled(np.ma.asarray(raw).astype(np.float64), np.nan)
+        array = np.ascontiguousarray(array)
+        with entry.lock:
+            entry.arrays[name] = array
+        return array
 
     # -- items ------------------------------------------------------------------------------------------
     def items(
@@ -1176,76 +1186,65 @@ def _direction(types: _Types, type_path: str | None, name: str) -> bool | None:
     return direction_from_name(path.removesuffix(".count").rsplit(".", 1)[-1])
 
 
-def _added(first: tuple[Any, ...], second: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Two groups' counts and sums folded into one (missing sums count as 0)."""
-    return tuple((a or 0) + (b or 0) for a, b in zip(first, second, strict=True))
-
-
 def _histogram(
     column: _Column,
-    groups: Mapping[int | None, tuple[Any, ...]],
-    bounds: tuple[float, float] | None,
+    data: npt.NDArray[Any],
+    rows: Int64Array,
+    values: npt.NDArray[np.float64],
     bins: int,
     model_ids: Sequence[int],
 ) -> Histogram:
+    """One field's histogram over the matching rows, with each model's mean metric per bin."""
     spec = column.spec
-    missing = groups.get(None)
-    n_missing = int(missing[0]) if missing is not None else 0
 
-    def means(keys: Sequence[Sequence[int]]) -> dict[str, list[float | None]]:
-        found: dict[str, list[float | None]] = {}
-        for position, model_id in enumerate(model_ids):
-            row: list[float | None] = []
-            for members in keys:
-                total = sum(float(groups[k][1 + 2 * position] or 0.0) for k in members if k in groups)
-                count = sum(int(groups[k][2 + 2 * position]) for k in members if k in groups)
-                row.append(total / count if count else None)
-            found[str(model_id)] = row
-        return found
-
-    def count(members: Sequence[int]) -> int:
-        return sum(int(groups[k][0]) for k in members if k in groups)
+    def means(sums: npt.NDArray[np.float64], present: npt.NDArray[np.int64]) -> dict[str, list[float | None]]:
+        return {
+            str(model_id): [
+                float(sums[slot, k] / present[slot, k]) if present[slot, k] else None for slot in range(len(sums))
+            ]
+            for k, model_id in enumerate(model_ids)
+        }
 
     if spec.kind == "number":
-        if bounds is None:
+        low, high, present_count = min_max(data, rows)
+        n_missing = len(rows) - int(present_count)
+        if present_count == 0:
             return Histogram(field=spec.name, kind="number", edges=[], counts=[], n_missing=n_missing)
-        low, high = bounds
         n_bins = bins if high > low else 1
-        width = (high - low) / n_bins if high > low else 0.0
-        edges = [low + width * i for i in range(n_bins)] + [high]
-        keys = [[i] for i in range(n_bins)]
+        scale = n_bins / (high - low) if high > low else 0.0
+        counts, sums, present = bin_numbers(data, rows, float(low), scale, n_bins, values)
+        width = (high - low) / n_bins
         return Histogram(
             field=spec.name,
             kind="number",
-            edges=edges,
-            counts=[count(k) for k in keys],
+            edges=[float(low) + width * i for i in range(n_bins)] + [float(high)],
+            counts=[int(c) for c in counts[:n_bins]],
             n_missing=n_missing,
-            means=means(keys),
+            means=means(sums[:n_bins], present[:n_bins]),
         )
     if spec.kind == "bool":
-        keys = [[0], [1]]
-        return Histogram(
-            field=spec.name,
-            kind="bool",
-            categories=["false", "true"],
-            counts=[count(k) for k in keys],
-            n_missing=n_missing,
-            means=means(keys),
-        )
-    dictionary = spec.dictionary or []
-    code_of = {value: code for code, value in enumerate(dictionary)}
-    shown = [code_of[value] for value in spec.categories or [] if value in code_of]
-    others = [code for code in groups if code is not None and code not in set(shown)]
-    categories = [dictionary[code] for code in shown]
-    keys = [[code] for code in shown]
-    if others:
+        codes = np.where(np.isnan(data), -1, data).astype(np.int32)
+        categories = ["false", "true"]
+        slots = np.array([0, 1], dtype=np.int64)
+    else:
+        codes = data
+        dictionary = spec.dictionary or []
+        code_of = {value: code for code, value in enumerate(dictionary)}
+        shown = [code_of[value] for value in spec.categories or [] if value in code_of]
+        categories = [dictionary[code] for code in shown]
+        # Codes not among the listed categories share an "other" bin, dropped when empty.
+        slots = np.full(max(len(dictionary), 1), len(shown), dtype=np.int64)
+        slots[shown] = np.arange(len(shown), dtype=np.int64)
         categories.append("other")
-        keys.append(others)
+    counts, sums, present = bin_codes(codes, rows, slots, len(categories), values)
+    kept = len(categories)
+    if spec.kind != "bool" and counts[kept - 1] == 0:
+        kept -= 1
     return Histogram(
         field=spec.name,
         kind=spec.kind,
-        categories=categories,
-        counts=[count(k) for k in keys],
-        n_missing=n_missing,
-        means=means(keys),
+        categories=categories[:kept],
+        counts=[int(c) for c in counts[:kept]],
+        n_missing=int(counts[-1]),
+        means=means(sums[:kept], present[:kept]),
     )
