@@ -25,6 +25,8 @@ export {
   withVisibility,
 } from "./layers";
 export type { Layer, LayerId, LayerInput, ModelResult } from "./layers";
+export { HIT_TOLERANCE, annotationsAt, describeHit } from "./hitTest";
+export type { Hit } from "./hitTest";
 export { countsText, kindCount, summariseLayers } from "./legend";
 export type { LayerSummary, ListedEntry } from "./legend";
 export { MaskImageStore, assetFileUrl, sharedMaskImages } from "./maskImages";
@@ -39,6 +41,8 @@ export { RENDERERS, rendererOf } from "./renderers";
 export type { AnnotationKind, Renderer } from "./renderers";
 export { asWorkflowSchema, typeNameOf } from "./schema";
 export type { WorkflowSchema } from "./schema";
+export { textPieces } from "./textSpans";
+export type { TextCover, TextPiece } from "./textSpans";
 export * from "./types";
 export { IDENTITY_VIEW, containView, panView, toCanvasPoint, toImagePoint, zoomView } from "./view";
 export type { View } from "./view";

@@ -100,6 +100,6 @@ export const keypointsRenderer: Renderer = {
     const value = annotation.value as KeypointsWire;
     const count = points2(value.points).filter((p) => p !== undefined).length;
     const label = labelText(annotation);
-    return `${label === "" ? "" : `${label} `}${count} keypoint${count === 1 ? "" : "s"}`;
+    return `${count} keypoint${count === 1 ? "" : "s"}${label === "" ? "" : ` ${label}`}`;
   },
 };
