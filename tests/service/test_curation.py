@@ -753,3 +753,40 @@ def test_delta_samples_of_a_ratio_of_sums_match_leaving_each_sample_out(detectio
             assert item.value == {name: float(tuned[sid][name]) for name in (top, *bottom)}
         magnitudes = [abs(i.contribution) for i in items]
         assert magnitudes == sorted(magnitudes, reverse=True)
+
+
+def test_a_made_test_case_is_versioned_like_one_edited_through_the_service(detection: Counts) -> None:
+    service = detection.service
+    chosen = [detection.sample_ids[i] for i in (7, 3, 31, 22, 0, 39)]
+    made = service.curation.create_test_case(
+        CreateTestCase(
+            name="made", query=SampleQuery(test_suite_id=detection.suite_id), sample_ids=chosen, add_to_suite=False
+        )
+    )
+    # The twin: the same samples, with the suite's ground truths, added through the service's edit.
+    suite = _suite(service, detection.suite_id)
+    truth = {}
+    for case in suite.test_cases:
+        for row in service.load_test_case_samples(case.id):
+            truth.setdefault(row.test_sample["locator"], row)
+    locators = {sid: loc for loc, sid in sample_ids_by_locator(service).items()}
+    twin = service.create_test_case(DETECTION, "twin")
+    twin = service.edit_test_case(twin.id, add=[truth[locators[sid]] for sid in chosen])
+    (case,) = made.test_cases
+    assert [v.version for v in service.list_test_case_versions("made")] == [0, 1]
+    assert [(v.version, v.n_samples) for v in service.list_test_case_versions("made")] == [
+        (v.version, v.n_samples) for v in service.list_test_case_versions("twin")
+    ]
+    assert service.load_test_case_samples(case.id) == service.load_test_case_samples(twin.id)
+    # Both edit on alike: remove one, add one, replace a ground truth.
+    gone, new = truth[locators[chosen[1]]].test_sample, truth[locators[detection.sample_ids[12]]]
+    replaced = truth[locators[chosen[0]]].model_copy(update={"ground_truth": {"n": 99}})
+    after = [
+        service.edit_test_case(version.id, remove=[gone], add=[new, replaced])
+        for version in (service.load_test_case("made"), service.load_test_case("twin"))
+    ]
+    assert [(v.version, v.n_samples) for v in after] == [(2, 6), (2, 6)]
+    assert service.load_test_case_samples(after[0].id) == service.load_test_case_samples(after[1].id)
+    assert service.load_test_case_samples(case.id, offset=2, limit=2) == service.load_test_case_samples(
+        twin.id, offset=2, limit=2
+    )

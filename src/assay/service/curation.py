@@ -605,22 +605,22 @@ class Curation:
             )
         workflow_id = repo.workflow_id(info.workflow, create=False)
         assert workflow_id is not None  # the suite's workflow
-        wanted = list(dict.fromkeys(sid for _, _, ids, _ in specs for sid in ids))
-        samples = curation_queries.suite_samples(session, info.suite.id, wanted)
-        outside = [sid for sid in wanted if sid not in samples]
-        if outside:
-            raise InputValidationError(
-                f"{len(outside)} of the chosen samples are not in {info.label}, e.g. sample id {outside[0]}",
-                field="sample_ids",
-                sample_id=outside[0],
-            )
         made: list[_NewCase] = []
         for name, description, ids, query in specs:
             created = repo.create_test_case(workflow_id, name, description)
-            rows = [(samples[sid][0], None, samples[sid][1]) for sid in ids]
-            edited = repo.edit_test_case(created["id"], description=None, reset=False, add=rows, remove=[])
-            curation_queries.set_origin(session, edited["id"], query, info.suite.id)
-            ref = TestCaseRef(id=edited["id"], name=name, version=edited["version"], n_samples=edited["n_samples"])
+            # Version 1 as Repository.edit_test_case would write it, from the suite's rows inside the database:
+            # a test case of 100,000 samples does not travel through Python as documents twice.
+            version_id, outside = curation_queries.add_suite_samples(
+                session, test_case_version_id=created["id"], test_suite_version_id=info.suite.id, sample_ids=ids
+            )
+            if outside:
+                raise InputValidationError(
+                    f"{len(outside)} of the chosen samples are not in {info.label}, e.g. sample id {outside[0]}",
+                    field="sample_ids",
+                    sample_id=outside[0],
+                )
+            curation_queries.set_origin(session, version_id, query, info.suite.id)
+            ref = TestCaseRef(id=version_id, name=name, version=1, n_samples=len(ids))
             made.append(_NewCase(ref, list(ids)))
         if not add_to_suite:
             return CreatedTestCases(test_cases=[case.ref for case in made], suite=None, derived_runs=0)

@@ -14,7 +14,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, Table, and_, any_, bindparam, insert, literal, or_, select
+from sqlalchemy import (
+    ARRAY,
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from assay.store.models import (
@@ -22,6 +37,7 @@ from assay.store.models import (
     RunConfiguration,
     SampleMetrics,
     SuiteMetrics,
+    TestCase,
     TestCaseSample,
     TestCaseVersion,
     TestRun,
@@ -34,6 +50,7 @@ from assay.store.models import (
 from assay.store.repository import CHUNK
 
 __all__ = [
+    "add_suite_samples",
     "boolean_fields",
     "configurations",
     "copy_sample_metrics",
@@ -44,7 +61,6 @@ __all__ = [
     "origin",
     "samples_in_test_case",
     "set_origin",
-    "suite_samples",
 ]
 
 Dict = dict[str, Any]
@@ -77,38 +93,6 @@ def _member_of_version() -> ColumnElement[bool]:
     )
 
 
-def suite_samples(
-    session: Session, test_suite_version_id: int, sample_ids: Sequence[int]
-) -> dict[int, tuple[Dict, Any]]:
-    """The samples of a suite version among ``sample_ids``, with their ground truth in the suite.
-
-    A sample's ground truth is the one of the first test case in suite order that holds it.
-
-    Returns:
-        ``(test sample, ground truth)`` by sample id, for the ids that are in the suite version.
-    """
-    found: dict[int, tuple[Dict, Any]] = {}
-    unique = sorted(set(sample_ids))
-    for chunk in _chunks(unique):
-        query = (
-            select(_sample.c.id, _sample.c.data, _member.c.ground_truth)
-            .select_from(_stc)
-            .join(_tcv, _tcv.c.id == _stc.c.test_case_version_id)
-            .join(_member, _member.c.test_case_id == _tcv.c.test_case_id)
-            .join(_sample, _sample.c.id == _member.c.test_sample_id)
-            .where(
-                _stc.c.test_suite_version_id == test_suite_version_id,
-                _member_of_version(),
-                _in(session, _member.c.test_sample_id, chunk),
-            )
-            .order_by(_stc.c.position)
-        )
-        for sample_id, data, ground_truth in session.execute(query):
-            if sample_id not in found:
-                found[sample_id] = (data, ground_truth)
-    return found
-
-
 def samples_in_test_case(session: Session, test_case_version_id: int, sample_ids: Sequence[int]) -> set[int]:
     """Which of ``sample_ids`` a test-case version holds."""
     found: set[int] = set()
@@ -124,6 +108,87 @@ def samples_in_test_case(session: Session, test_case_version_id: int, sample_ids
         )
         found.update(session.scalars(query))
     return found
+
+
+#: Where the samples of a new test case wait, in order, while their membership rows are written from the suite's.
+_chosen = Table(
+    "assay_curation_chosen",
+    MetaData(),
+    Column("position", Integer, primary_key=True),
+    Column("test_sample_id", Integer, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+def add_suite_samples(
+    session: Session, *, test_case_version_id: int, test_suite_version_id: int, sample_ids: Sequence[int]
+) -> tuple[int, list[int]]:
+    """Commit version 1 of a new, empty test case: samples of a suite version with the suite's ground truths.
+
+    What ``Repository.edit_test_case`` writes when samples are added to an empty version 0, written from the
+    suite's membership rows inside the database instead of from the samples' documents: one membership row per
+    sample at positions ``0..n-1`` in the order given, ``added_in`` 1, each with the ground truth of the first
+    test case in suite order that holds the sample; the test case's next position; version 1 with its count.
+    Nothing is written when a sample is not in the suite version.
+
+    Args:
+        session: The session of the caller's transaction.
+        test_case_version_id: Version 0 of the test case, just made (``Repository.create_test_case``).
+        test_suite_version_id: The suite version the samples and ground truths come from.
+        sample_ids: The samples, each once, in order.
+
+    Returns:
+        The id of version 1, and the sample ids not in the suite version (then nothing was written).
+    """
+    head = session.get(TestCaseVersion, test_case_version_id)
+    assert head is not None and head.version == 0 and head.n_samples == 0  # made empty in this transaction
+    case = session.get(TestCase, head.test_case_id)
+    assert case is not None
+    connection = session.connection()
+    # Made and dropped in the caller's transaction: a failure rolls its creation back with everything else.
+    _chosen.create(connection, checkfirst=False)
+    rows = [{"position": position, "test_sample_id": sid} for position, sid in enumerate(sample_ids)]
+    for start in range(0, len(rows), 10 * CHUNK):
+        connection.execute(insert(_chosen), rows[start : start + 10 * CHUNK])
+    in_suite = (
+        select(_member.c.id)
+        .select_from(_stc)
+        .join(_tcv, _tcv.c.id == _stc.c.test_case_version_id)
+        .join(_member, _member.c.test_case_id == _tcv.c.test_case_id)
+        .where(
+            _stc.c.test_suite_version_id == test_suite_version_id,
+            _member.c.test_sample_id == _chosen.c.test_sample_id,
+            _member_of_version(),
+        )
+    )
+    outside = list(
+        connection.scalars(select(_chosen.c.test_sample_id).where(~exists(in_suite)).order_by(_chosen.c.position))
+    )
+    if not outside:
+        first_truth = (
+            in_suite.with_only_columns(_member.c.ground_truth).order_by(_stc.c.position).limit(1).scalar_subquery()
+        )
+        connection.execute(
+            insert(_member).from_select(
+                ["test_case_id", "test_sample_id", "ground_truth", "position", "added_in", "removed_in"],
+                select(
+                    literal(case.id, Integer),
+                    _chosen.c.test_sample_id,
+                    first_truth,
+                    _chosen.c.position,
+                    literal(1, Integer),
+                    literal(None, Integer),
+                ).order_by(_chosen.c.position),
+            )
+        )
+    _chosen.drop(connection, checkfirst=False)
+    if outside:
+        return 0, outside
+    case.next_position = len(rows)
+    version = TestCaseVersion(test_case_id=case.id, version=1, n_samples=len(rows), created=utcnow())
+    session.add(version)
+    session.flush()
+    return version.id, []
 
 
 def set_origin(session: Session, test_case_version_id: int, query: Dict | None, created_from: int) -> None:
