@@ -7,7 +7,10 @@
  * an annotation's own fields are not searched further.
  *
  * Paths name where each one was found, relative to the value walked: `keypoints`, `bboxes[3]`,
- * `objects.car[0]` (a dict's entries are `.key`), `matched[2][1]`.
+ * `objects.car[0]` (a dict's entries are `.key`), `matched[2][1]`. In per-sample metrics the path is what
+ * says whether an annotation was matched: lists named `TP` / `FP` / `FN`, `matched_inference`,
+ * `unmatched_ground_truth`, `unmatched_inference`, `matched` (pairs) and the like; matches.ts documents the
+ * whole convention and turns such lists into TP / FP / FN statuses of a model's layer.
  */
 
 import type { FieldKind, WorkflowSchema } from "./schema";

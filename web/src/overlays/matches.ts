@@ -92,10 +92,14 @@ export function matchOfPath(path: string): MatchInfo | undefined {
   return info;
 }
 
-function rounded(value: unknown): unknown {
-  if (typeof value === "number") return Math.round(value * 1000) / 1000;
-  if (Array.isArray(value)) return value.map(rounded);
-  return value;
+/** Numbers to 1e-3 and nested lists flattened with separators, appended to `out`. */
+function appendRounded(value: unknown, out: string[]): void {
+  if (typeof value === "number") out.push(String(Math.round(value * 1000) / 1000));
+  else if (Array.isArray(value)) {
+    out.push("[");
+    for (const item of value) appendRounded(item, out);
+    out.push("]");
+  } else out.push(JSON.stringify(value ?? null));
 }
 
 const GEOMETRY = ["top_left", "bottom_right", "points", "center", "dimensions", "rotations", "locator", "start", "end"];
@@ -103,9 +107,13 @@ const GEOMETRY = ["top_left", "bottom_right", "points", "center", "dimensions", 
 /** Two annotations with one key are the same object: same type, label, text field and geometry (to 1e-3). */
 export function geometryKey(annotation: Annotation): string {
   const value = annotation.value as Readonly<Record<string, unknown>>;
-  const parts: unknown[] = [annotation.dataType, value.label ?? null, value.text_field ?? null];
-  for (const name of GEOMETRY) if (name in value) parts.push(name, rounded(value[name]));
-  return JSON.stringify(parts);
+  const out = [annotation.dataType, JSON.stringify(value.label ?? null), JSON.stringify(value.text_field ?? null)];
+  for (const name of GEOMETRY) {
+    if (!(name in value)) continue;
+    out.push(name);
+    appendRounded(value[name], out);
+  }
+  return out.join(" ");
 }
 
 export interface MatchedLayer {

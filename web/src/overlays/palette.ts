@@ -49,9 +49,16 @@ export function contrast(a: string, b: string): number {
   return (high + 0.05) / (low + 0.05);
 }
 
-/** Black or white, whichever reads better on `background` (text of label chips). */
+const textColours = new Map<string, "#000000" | "#ffffff">();
+
+/** Black or white, whichever reads better on `background` (text of label chips); remembered per colour. */
 export function textOn(background: string): "#000000" | "#ffffff" {
-  return contrast(background, "#000000") >= contrast(background, "#ffffff") ? "#000000" : "#ffffff";
+  let colour = textColours.get(background);
+  if (colour === undefined) {
+    colour = contrast(background, "#000000") >= contrast(background, "#ffffff") ? "#000000" : "#ffffff";
+    textColours.set(background, colour);
+  }
+  return colour;
 }
 
 /** A `#rrggbb` colour with an alpha, as a CSS colour string. */
