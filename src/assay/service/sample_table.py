@@ -183,45 +183,102 @@ def as_text(value: Any) -> str:
 
 
 class _Collector:
-    """Leaf values of flattened documents, column by column: row indices and values (missing ones not kept)."""
+    """Leaf values of flattened documents, column by column: row indices and values (missing ones not kept).
+
+    Documents are walked a column at a time: grouped by their keys (documents of one kind share them), each
+    key's values are taken in one list comprehension and nested objects are walked the same way, so that the
+    Python work per value is a few C-level steps rather than a function call.
+    """
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
-        self.columns: dict[str, tuple[list[int], list[Any]]] = {}
+        self.columns: dict[str, tuple[list[npt.NDArray[np.int64]], list[list[Any]]]] = {}
         self.annotation_lists: set[str] = set()
         self.type_paths: Counter[str] = Counter()
 
-    def add(self, row: int, document: Mapping[str, Any] | None, skip: frozenset[str] = frozenset()) -> None:
-        if not document:
-            return
-        type_path = document.get("_type")
-        if isinstance(type_path, str):
-            self.type_paths[type_path] += 1
-        self._walk(row, document, self.prefix, skip)
+    def add_all(
+        self,
+        rows: npt.NDArray[np.int64],
+        documents: Sequence[Mapping[str, Any] | None],
+        skip: frozenset[str] = frozenset(),
+    ) -> None:
+        """Add documents (``None`` and empty ones hold nothing), the ``i``-th at row ``rows[i]``."""
+        present = [i for i, document in enumerate(documents) if document]
+        kept: list[Mapping[str, Any]] = [document for document in documents if document]
+        if len(kept) < len(documents):
+            rows = rows[present]
+        if kept:
+            self._walk(rows, kept, self.prefix, skip, top=True)
 
-    def _walk(self, row: int, document: Mapping[str, Any], prefix: str, skip: frozenset[str]) -> None:
-        columns = self.columns
-        for key, value in document.items():
-            if key in _SKIPPED_KEYS or key in skip:
-                continue
-            path = prefix + key
-            if value is None:
-                continue
-            if isinstance(value, dict):
-                self._walk(row, value, path + ".", frozenset())
-                continue
-            if isinstance(value, list):
-                if value and not isinstance(value[0], dict):
+    def _put(self, path: str, rows: npt.NDArray[np.int64], values: list[Any]) -> None:
+        slot = self.columns.get(path)
+        if slot is None:
+            slot = self.columns[path] = ([], [])
+        slot[0].append(rows)
+        slot[1].append(values)
+
+    def _walk(
+        self,
+        rows: npt.NDArray[np.int64],
+        documents: Sequence[Mapping[str, Any]],
+        prefix: str,
+        skip: frozenset[str],
+        top: bool = False,
+    ) -> None:
+        shapes: dict[tuple[str, ...], list[int]] = {}
+        for index, document in enumerate(documents):
+            shape = tuple(document)
+            found = shapes.get(shape)
+            if found is None:
+                shapes[shape] = [index]
+            else:
+                found.append(index)
+        for shape, indices in shapes.items():
+            if len(indices) == len(documents):
+                group_rows, group = rows, documents
+            else:
+                group_rows, group = rows[indices], [documents[i] for i in indices]
+            for key in shape:
+                if key in skip:
                     continue
-                if value:
-                    self.annotation_lists.add(path)
-                path += ".count"
-                value = len(value)
-            slot = columns.get(path)
-            if slot is None:
-                slot = columns[path] = ([], [])
-            slot[0].append(row)
-            slot[1].append(value)
+                values = [document[key] for document in group]
+                if key in _SKIPPED_KEYS:
+                    if top and key == "_type":
+                        self.type_paths.update(value for value in values if isinstance(value, str))
+                    continue
+                self._column_of(prefix + key, group_rows, values)
+
+    def _column_of(self, path: str, rows: npt.NDArray[np.int64], values: list[Any]) -> None:
+        types = set(map(type, values))
+        if types <= _SCALARS:
+            if type(None) in types:
+                kept = [i for i, value in enumerate(values) if value is not None]
+                rows, values = rows[kept], [values[i] for i in kept]
+            if values:
+                self._put(path, rows, values)
+            return
+        if types <= _SCALARS | {dict, list}:
+            for kind in (dict, list):
+                if kind not in types:
+                    continue
+                picked = [i for i, value in enumerate(values) if type(value) is kind]
+                some_rows = rows if len(picked) == len(values) else rows[picked]
+                some = values if len(picked) == len(values) else [values[i] for i in picked]
+                if kind is dict:
+                    self._walk(some_rows, some, path + ".", frozenset())
+                else:
+                    self._lists(path, some_rows, some)
+            scalar = [i for i, value in enumerate(values) if type(value) in _SCALARS and value is not None]
+            if scalar:
+                self._put(path, rows[scalar], [values[i] for i in scalar])
+
+    def _lists(self, path: str, rows: npt.NDArray[np.int64], values: list[list[Any]]) -> None:
+        # A list of objects is a list of annotations: its length is a field. Lists of scalars are left out.
+        kept = [i for i, value in enumerate(values) if not value or isinstance(value[0], dict)]
+        if any(values[i] for i in kept):
+            self.annotation_lists.add(path)
+        if kept:
+            self._put(path + ".count", rows[kept], [len(values[i]) for i in kept])
 
     def build(
         self, n_rows: int, group: FieldGroup, per_model: bool
@@ -231,17 +288,22 @@ class _Collector:
         for path in sorted(self.columns):
             if path.endswith(".count") and path[: -len(".count")] not in self.annotation_lists:
                 continue  # only ever empty lists: nothing says they hold annotations
-            rows, values = self.columns[path]
-            built = _column(path, group, per_model, n_rows, np.asarray(rows, dtype=np.int64), values)
+            row_parts, value_parts = self.columns[path]
+            rows = row_parts[0] if len(row_parts) == 1 else np.concatenate(row_parts)
+            values = value_parts[0] if len(value_parts) == 1 else [v for part in value_parts for v in part]
+            built = _column(path, group, per_model, n_rows, rows, values)
             if built is not None:
                 arrays[path], specs[path] = built
         return arrays, specs
 
 
+_SCALARS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
 def _column(
     name: str, group: FieldGroup, per_model: bool, n_rows: int, rows: npt.NDArray[np.int64], values: list[Any]
 ) -> tuple[pa.Array, FieldSpec] | None:
-    types = {type(value) for value in values}
+    types = set(map(type, values))
     if not types:
         return None
     if types == {bool}:
@@ -337,19 +399,12 @@ def build_suite_table(
     n_rows = len(ids)
     with gc_paused():
         samples, metas, truths = _Collector("sample."), _Collector("meta."), _Collector("gt.")
-        locators: list[str | None] = []
-        data_types: Counter[str] = Counter()
-        skip = frozenset({"locator"})
-        for row in range(n_rows):
-            document = data[row]
-            locator = document.get("locator")
-            locators.append(locator if isinstance(locator, str) else None)
-            data_type = document.get("data_type")
-            if isinstance(data_type, str):
-                data_types[data_type] += 1
-            samples.add(row, document, skip)
-            metas.add(row, metadata[row])
-            truths.add(row, ground_truths[row])
+        locators = [locator if isinstance(locator := document.get("locator"), str) else None for document in data]
+        data_types = Counter(kind for document in data if isinstance(kind := document.get("data_type"), str))
+        every = np.arange(n_rows, dtype=np.int64)
+        samples.add_all(every, data, frozenset({"locator"}))
+        metas.add_all(every, metadata)
+        truths.add_all(every, ground_truths)
         columns: dict[str, pa.Array] = {
             "id": pa.array(np.asarray(ids, dtype=np.int64)),
             "key": pa.array(list(keys), type=pa.string()),
@@ -396,9 +451,8 @@ def _results_table(
         positions, documents = _aligned(suite_ids, rows)
         collector = _Collector(_PREFIX[group])
         present = np.zeros(n_rows, dtype=np.bool_)
-        for row, document in zip(positions.tolist(), documents, strict=True):
-            present[row] = True
-            collector.add(row, document)
+        present[positions] = True
+        collector.add_all(positions, documents)
         arrays, specs = collector.build(n_rows, group, per_model=True)
     columns: dict[str, pa.Array] = {"_present": pa.array(present)}
     columns.update(arrays)
