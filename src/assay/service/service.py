@@ -258,6 +258,9 @@ class Service:
 
     def close(self) -> None:
         """Release connections; the service must not be used afterwards."""
+        studio: Studio | None = self.__dict__.get("_studio")
+        if studio is not None:
+            studio.close()
         self._store.close()
 
     # -- workflows -----------------------------------------------------------------------------------------

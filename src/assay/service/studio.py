@@ -1038,7 +1038,7 @@ class Studio:
             return []
         session = context.repo.session
         samples = queries.samples_of(session, sample_ids)
-        truths, holders = queries.ground_truths_of(session, context.suite.ref.id, sample_ids)
+        truths, holders = queries.ground_truths_of(session, context.suite.case_ids, sample_ids)
         missing = [sample_id for sample_id in sample_ids if sample_id not in holders]
         if missing:
             raise NotFoundError(
@@ -1106,7 +1106,7 @@ class Studio:
         with self._context(test_suite_id) as context:
             item = self._items(context, [sample_id], [], None)[0]
             session = context.repo.session
-            _, holders = queries.ground_truths_of(session, test_suite_id, [sample_id])
+            _, holders = queries.ground_truths_of(session, context.suite.case_ids, [sample_id])
             cases = {case.id: case for case in context.suite.cases}
             chosen = list(model_ids) if model_ids is not None else list(context.models)
             for model_id in chosen:

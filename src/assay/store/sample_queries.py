@@ -235,6 +235,8 @@ def configurations_with_sample_metrics(session: Session, configuration_ids: Sequ
 
 
 # -- page items: a handful of ids ----------------------------------------------------------------------------
+# These go through SQLAlchemy's statement cache (their id lists are expanding parameters): compiling a statement
+# costs more than running it on a hundred ids.
 def samples_of(session: Session, sample_ids: Sequence[int]) -> dict[int, tuple[str, Dict, Dict]]:
     """``{sample id: (key, data, metadata)}`` of the given samples."""
     if not sample_ids:
@@ -242,17 +244,22 @@ def samples_of(session: Session, sample_ids: Sequence[int]) -> dict[int, tuple[s
     query = select(
         _sample.c.id, _sample.c.key, sql_cast(_sample.c.data, Text), sql_cast(_sample.c.metadata, Text)
     ).where(_sample.c.id.in_(sorted({int(i) for i in sample_ids})))
-    return {row[0]: (row[1], _loads(row[2]), _loads(row[3]) or {}) for row in _rows(session, query)}
+    return {row[0]: (row[1], _loads(row[2]), _loads(row[3]) or {}) for row in session.execute(query)}
 
 
 def ground_truths_of(
-    session: Session, test_suite_version_id: int, sample_ids: Sequence[int]
+    session: Session, case_ids: Sequence[int], sample_ids: Sequence[int]
 ) -> tuple[dict[int, Dict | None], dict[int, list[int]]]:
-    """The suite's ground truth of each sample, and the suite's test-case versions holding it (suite order)."""
+    """The suite's ground truth of each sample, and the suite's test-case versions holding it (suite order).
+
+    Args:
+        session: An open session.
+        case_ids: The suite version's test-case version ids, in suite order.
+        sample_ids: The samples.
+    """
     if not sample_ids:
         return {}, {}
-    cases = _suite_cases(session, test_suite_version_id)
-    position = {case[0]: index for index, case in enumerate(cases)}
+    position = {case_id: index for index, case_id in enumerate(case_ids)}
     query = (
         select(_tcv.c.id, _member.c.test_sample_id, sql_cast(_member.c.ground_truth, Text))
         .join(_member, _member.c.test_case_id == _tcv.c.test_case_id)
@@ -264,7 +271,7 @@ def ground_truths_of(
     )
     first: dict[int, tuple[int, Any]] = {}
     holders: dict[int, list[int]] = {}
-    for case_id, sample_id, truth in _rows(session, query):
+    for case_id, sample_id, truth in session.execute(query):
         index = position[case_id]
         holders.setdefault(sample_id, []).append(case_id)
         if sample_id not in first or first[sample_id][0] > index:
@@ -282,7 +289,7 @@ def inferences_of(session: Session, model_ids: Sequence[int], sample_ids: Sequen
         _inference.c.model_id.in_(sorted({int(i) for i in model_ids})),
         _inference.c.test_sample_id.in_(sorted({int(i) for i in sample_ids})),
     )
-    return {(row[0], row[1]): _loads(row[2]) for row in _rows(session, query)}
+    return {(row[0], row[1]): _loads(row[2]) for row in session.execute(query)}
 
 
 def sample_metrics_of(
@@ -303,7 +310,7 @@ def sample_metrics_of(
         _metrics.c.test_sample_id.in_(sorted({int(i) for i in sample_ids})),
     )
     best: dict[tuple[int, int], tuple[int, Any]] = {}
-    for configuration_id, scope, sample_id, text in _rows(session, query):
+    for configuration_id, scope, sample_id, text in session.execute(query):
         order = 0 if scope == 0 else rank.get(scope)
         if order is None:
             continue
