@@ -23,6 +23,7 @@ export interface Canvas2DLike {
   setLineDash(segments: number[]): void;
   drawImage(image: CanvasImageSource, dx: number, dy: number, dw: number, dh: number): void;
   globalAlpha: number;
+  imageSmoothingEnabled: boolean;
   strokeStyle: string | CanvasGradient | CanvasPattern;
   fillStyle: string | CanvasGradient | CanvasPattern;
   lineWidth: number;

@@ -79,6 +79,9 @@ export class MaskImageStore {
 async function loadInBrowser(url: string, classMap: boolean): Promise<LoadedImage> {
   const image = new Image();
   image.decoding = "async";
+  // A class map's pixels are read back to colour them, which a cross-origin image (an S3 original the server
+  // redirects to) allows only when fetched with CORS; a bitmap is only drawn, so it needs no CORS.
+  if (classMap) image.crossOrigin = "anonymous";
   image.src = url;
   await image.decode();
   const { naturalWidth: width, naturalHeight: height } = image;

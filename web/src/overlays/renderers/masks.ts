@@ -16,6 +16,8 @@ function drawMask(annotation: Annotation, env: DrawEnv, classMap: boolean): bool
   if (image === undefined) return false;
   const { ctx, view, style } = env;
   ctx.globalAlpha = MASK_OPACITY * style.alpha;
+  // Classes are discrete: scaled up, a class map keeps hard edges instead of blending classes into others.
+  ctx.imageSmoothingEnabled = !classMap;
   ctx.drawImage(image.source, view.offsetX, view.offsetY, image.width * view.scale, image.height * view.scale);
   return true;
 }

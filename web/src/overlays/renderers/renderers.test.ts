@@ -253,9 +253,10 @@ describe("masks", () => {
       ["s3://m.png", true],
       ["s3://a.png", false],
     ]);
-    const [first] = e.ctx.ops("drawImage");
-    expect(first.args.slice(1)).toEqual([5, 7, 100, 80]);
+    const [first, second] = e.ctx.ops("drawImage");
+    expect(first.args.slice(1)).toEqual([5, 7, 100, 80, { smoothing: false }]);
     expect(first.globalAlpha).toBe(0.5);
+    expect(second.args[5]).toEqual({ smoothing: true });
   });
 
   it("draws nothing until the image is there", () => {

@@ -21,6 +21,7 @@ export const CHAR_WIDTH = 6;
 export class RecordingContext implements Canvas2DLike {
   readonly calls: DrawCall[] = [];
   globalAlpha = 1;
+  imageSmoothingEnabled = true;
   strokeStyle: string | CanvasGradient | CanvasPattern = "#000000";
   fillStyle: string | CanvasGradient | CanvasPattern = "#000000";
   lineWidth = 1;
@@ -108,7 +109,7 @@ export class RecordingContext implements Canvas2DLike {
     this.lineDash = [...segments];
   }
   drawImage(image: CanvasImageSource, dx: number, dy: number, dw: number, dh: number): void {
-    this.record("drawImage", [image, dx, dy, dw, dh]);
+    this.record("drawImage", [image, dx, dy, dw, dh, { smoothing: this.imageSmoothingEnabled }]);
   }
 
   /** The calls of one operation. */
