@@ -84,8 +84,10 @@ function AddPredicate({
   onAdd: (predicate: Predicate) => void;
 }) {
   const id = useId();
-  const [fieldName, setFieldName] = useState(fields[0]?.name ?? "");
-  const field = fields.find((f) => f.name === fieldName) ?? fields[0];
+  // The first field as the picker lists it (metadata first), not the server's first (the sample's key).
+  const first = groupFields(fields)[0]?.fields[0];
+  const [fieldName, setFieldName] = useState(first?.name ?? "");
+  const field = fields.find((f) => f.name === fieldName) ?? first;
   const [modelId, setModelId] = useState<number | null>(models[0]?.id ?? null);
   const kinds = field ? filterKindsOf(field) : [];
   const [kindChoice, setKind] = useState<FilterKind | null>(null);
@@ -230,24 +232,27 @@ function AddDifference({ fields, models, onAdd }: { fields: readonly FieldInfo[]
     }
   };
   return (
-    <form className="st-add" onSubmit={submit} aria-label="Add a model difference">
-      <label htmlFor={`${id}-field`}>Difference of</label>
-      <FieldSelect id={`${id}-field`} fields={numeric} value={field.name} onChange={setFieldName} />
-      <label htmlFor={`${id}-model`}>Model</label>
-      <ModelSelect id={`${id}-model`} models={models} value={modelId} onChange={setModelId} />
-      <label htmlFor={`${id}-minus`}>Minus model</label>
-      <ModelSelect id={`${id}-minus`} models={models} value={minusId} onChange={setMinusId} />
-      <label htmlFor={`${id}-min`}>Difference minimum</label>
-      <input id={`${id}-min`} className="st-bound" inputMode="decimal" value={min} onChange={(e) => setMin(e.target.value)} />
-      <label htmlFor={`${id}-max`}>Difference maximum</label>
-      <input id={`${id}-max`} className="st-bound" inputMode="decimal" value={max} onChange={(e) => setMax(e.target.value)} />
-      <button type="submit">Add difference</button>
-      {problem ? (
-        <span className="st-problem" role="alert">
-          {problem}
-        </span>
-      ) : null}
-    </form>
+    <details className="st-difference">
+      <summary>Model vs model</summary>
+      <form className="st-add" onSubmit={submit} aria-label="Add a model difference">
+        <label htmlFor={`${id}-field`}>Difference of</label>
+        <FieldSelect id={`${id}-field`} fields={numeric} value={field.name} onChange={setFieldName} />
+        <label htmlFor={`${id}-model`}>Model</label>
+        <ModelSelect id={`${id}-model`} models={models} value={modelId} onChange={setModelId} />
+        <label htmlFor={`${id}-minus`}>Minus model</label>
+        <ModelSelect id={`${id}-minus`} models={models} value={minusId} onChange={setMinusId} />
+        <label htmlFor={`${id}-min`}>Difference minimum</label>
+        <input id={`${id}-min`} className="st-bound" inputMode="decimal" value={min} onChange={(e) => setMin(e.target.value)} />
+        <label htmlFor={`${id}-max`}>Difference maximum</label>
+        <input id={`${id}-max`} className="st-bound" inputMode="decimal" value={max} onChange={(e) => setMax(e.target.value)} />
+        <button type="submit">Add difference</button>
+        {problem ? (
+          <span className="st-problem" role="alert">
+            {problem}
+          </span>
+        ) : null}
+      </form>
+    </details>
   );
 }
 

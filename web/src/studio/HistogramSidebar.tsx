@@ -1,13 +1,15 @@
 // The sidebar: one small chart per field over the matching samples, bars for counts and, for each model in
 // scope, dots and a line for the metric's mean per bin. Plain SVG: twenty charts redraw within a frame.
 // Clicking (or pressing Enter on) a bar filters to its bin.
-import { memo, type KeyboardEvent } from "react";
+import { type KeyboardEvent, memo, useState } from "react";
 
 import { formatCount, formatNumber } from "../format";
 import { histogramGeometry } from "./histogram";
 import type { FieldInfo, Histogram, Histograms, ModelRef } from "./types";
 
 const BOX = { width: 220, height: 72, bottom: 0 };
+/** Categories named under their bars up to this many; beyond, the bars' tooltips name them. */
+const MAX_CATEGORY_LABELS = 8;
 
 interface ChartProps {
   histogram: Histogram;
@@ -25,11 +27,20 @@ const Chart = memo(function Chart({ histogram, field, models, colors, metricLabe
   const names = new Map(models.map((m) => [String(m.id), m.name]));
   const first = histogram.edges?.[0];
   const last = histogram.edges?.at(-1);
-  const press = (index: number) => (event: KeyboardEvent) => {
+  // One tab stop per chart (not one per bar): the arrow keys move between its bars.
+  const [active, setActive] = useState(0);
+  const press = (index: number) => (event: KeyboardEvent<SVGGElement>) => {
     if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
       onBin(histogram, index);
+      return;
     }
+    const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    const next = Math.min(geometry.bars.length - 1, Math.max(0, index + step));
+    setActive(next);
+    (event.currentTarget.parentElement?.querySelector(`[data-bin="${next}"]`) as SVGGElement | null)?.focus();
   };
   return (
     <figure className="st-histogram" data-testid={`histogram-${histogram.field}`} data-field={histogram.field}>
@@ -53,7 +64,7 @@ const Chart = memo(function Chart({ histogram, field, models, colors, metricLabe
             .map((id) => `${names.get(id)}: ${formatNumber(histogram.means?.[id]?.[bar.index] as number)}`);
           const text = `${label} ${bar.label}: ${formatCount(bar.count)} samples${means.length && metricLabel ? `; mean ${metricLabel} ${means.join(", ")}` : ""}`;
           return (
-            <g key={bar.index} className="st-bin" role="button" tabIndex={0} aria-label={`${text}. Filter to this bin`} onClick={() => onBin(histogram, bar.index)} onKeyDown={press(bar.index)} data-bin={bar.index}>
+            <g key={bar.index} className="st-bin" role="button" tabIndex={bar.index === Math.min(active, geometry.bars.length - 1) ? 0 : -1} onFocus={() => setActive(bar.index)} aria-label={`${text}. Filter to this bin`} onClick={() => onBin(histogram, bar.index)} onKeyDown={press(bar.index)} data-bin={bar.index}>
               <title>{text}</title>
               {/* The whole column takes the click, not just the bar, so that short bars are easy to hit. */}
               <rect className="st-bin-hit" x={bar.x} y={0} width={bar.width} height={BOX.height} />
@@ -79,6 +90,15 @@ const Chart = memo(function Chart({ histogram, field, models, colors, metricLabe
           );
         })}
       </svg>
+      {histogram.categories && histogram.categories.length <= MAX_CATEGORY_LABELS ? (
+        <div className="st-categories muted" aria-hidden="true">
+          {histogram.categories.map((category) => (
+            <span key={category} title={category}>
+              {category}
+            </span>
+          ))}
+        </div>
+      ) : null}
       {first !== undefined && last !== undefined ? (
         <div className="st-axis muted" aria-hidden="true">
           <span>{formatNumber(first)}</span>

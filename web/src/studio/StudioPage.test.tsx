@@ -196,6 +196,7 @@ describe("the Studio", () => {
     const { requests } = serve();
     const { router } = renderApp("/studio?suite=7");
     await waitFor(() => expect(count()).toHaveTextContent("300 of 300 samples"));
+    await userEvent.click(screen.getByText("Model vs model"));
     const form = within(screen.getByRole("form", { name: "Add a model difference" }));
     await userEvent.selectOptions(form.getByLabelText("Model"), "2");
     await userEvent.selectOptions(form.getByLabelText("Minus model"), "1");
@@ -238,6 +239,46 @@ describe("the Studio", () => {
     expect(pose.querySelectorAll(".st-mean")).toHaveLength(2);
     await userEvent.click(within(pose).getByRole("button", { name: /^pose profile:/ }));
     await waitFor(() => expect(new URLSearchParams(router.state.location.search).getAll("q")).toEqual(["meta.yaw:range:-30..30", "meta.pose:in:profile"]));
+  });
+
+  it("reaches a histogram's bars by keyboard, one tab stop per chart", async () => {
+    serve();
+    const { router } = renderApp("/studio?suite=7");
+    const yaw = await screen.findByTestId("histogram-meta.yaw");
+    const bars = within(yaw).getAllByRole("button");
+    expect(bars.map((bar) => bar.getAttribute("tabindex"))).toEqual(["0", "-1", "-1"]);
+    bars[0].focus();
+    await userEvent.keyboard("{ArrowRight}{ArrowRight}");
+    expect(bars[2]).toHaveFocus();
+    await userEvent.keyboard("{Enter}");
+    await waitFor(() => expect(new URLSearchParams(router.state.location.search).getAll("q")).toEqual(["meta.yaw:range:30..90"]));
+  });
+
+  it("writes the scope and the sort to the URL and asks for them", async () => {
+    const { requests } = serve();
+    const { router } = renderApp("/studio?suite=7");
+    await waitFor(() => expect(count()).toHaveTextContent("300 of 300 samples"));
+    const search = () => new URLSearchParams(router.state.location.search);
+    await userEvent.selectOptions(screen.getByLabelText("Test case"), "13");
+    await waitFor(() => expect(search().get("case")).toBe("13"));
+    await userEvent.click(await screen.findByRole("checkbox", { name: "model A" }));
+    await waitFor(() => expect(search().get("models")).toBe("2"));
+    await userEvent.selectOptions(screen.getByLabelText("Sidebar metric"), "metric.failed");
+    await waitFor(() => expect(search().get("metric")).toBe("metric.failed"));
+    const sort = within(screen.getByRole("group", { name: "Sort" }));
+    await userEvent.selectOptions(sort.getByLabelText("Sort by"), "metric.nme");
+    await waitFor(() => expect(search().get("sort")).toBe("metric.nme@2"));
+    await userEvent.click(await sort.findByRole("checkbox", { name: "Descending" }));
+    await waitFor(() => expect(search().get("sort")).toBe("-metric.nme@2"));
+    await waitFor(async () => {
+      const query = await bodyOf(posts(requests, "/api/v1/app/samples/query").at(-1) as Request);
+      expect(query).toMatchObject({ test_case_id: 13, model_ids: [2], sort: { field: "metric.nme", model_id: 2, descending: true } });
+      const histogram = await bodyOf(posts(requests, "/api/v1/app/samples/histograms").at(-1) as Request);
+      expect(histogram).toMatchObject({ metric: "metric.failed", model_ids: [2], query: { test_case_id: 13 } });
+    });
+    // Unticking the last model is every model again (the default), not none.
+    await userEvent.click(screen.getByRole("checkbox", { name: "model B" }));
+    await waitFor(() => expect(search().has("models")).toBe(false));
   });
 
   it("makes a test case of the samples picked by hand, then links to the suite's new version and its results", async () => {

@@ -5,14 +5,14 @@
 
 import "./studio.css";
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { useSuiteSummaries } from "../api/views";
 import { ErrorState, Loading } from "../components/States";
 import { formatDelta, formatNumber, plural } from "../format";
 import { resultsUrl, suiteUrl } from "../links";
-import { modelColors } from "../results/plotSpecs";
+import { modelColour } from "../overlays/palette";
 import { urlLayers } from "../samples/layerState";
 import { noSelection, selectedCount } from "../samples/selection";
 import type { GalleryItem, GallerySource, Selection } from "../samples/types";
@@ -39,16 +39,28 @@ const STUDIO_KEYS = new Set(["suite", "case", "models", "configuration", "metric
 function useStudioState(): [StudioState, Update] {
   const [searchParams, setSearchParams] = useSearchParams();
   const state = useMemo(() => parseStudioState(searchParams), [searchParams]);
+  // Navigations render as transitions, so a second change can come before the page has rendered the first;
+  // the router's own "previous" is then the render's, and the first change would be lost. Changes build on
+  // the last URL written instead.
+  const latest = useRef(searchParams);
+  const pending = useRef<string[]>([]);
+  useEffect(() => {
+    // A URL this hook wrote arriving: the writes after it are still ahead. Any other URL (a link, the back
+    // button) is where the user went: changes build on it.
+    const at = pending.current.indexOf(searchParams.toString());
+    if (at >= 0) pending.current = pending.current.slice(at + 1);
+    else pending.current = [];
+    if (pending.current.length === 0) latest.current = searchParams;
+  }, [searchParams]);
   const update = useCallback<Update>(
-    (changes, options) =>
-      setSearchParams(
-        (previous) => {
-          const next = writeStudioState({ ...parseStudioState(previous), ...changes });
-          for (const [key, value] of previous) if (!STUDIO_KEYS.has(key)) next.append(key, value);
-          return next;
-        },
-        { replace: options?.replace ?? false },
-      ),
+    (changes, options) => {
+      const previous = latest.current;
+      const next = writeStudioState({ ...parseStudioState(previous), ...changes });
+      for (const [key, value] of previous) if (!STUDIO_KEYS.has(key)) next.append(key, value);
+      latest.current = next;
+      pending.current.push(next.toString());
+      setSearchParams(next, { replace: options?.replace ?? false });
+    },
     [setSearchParams],
   );
   return [state, update];
@@ -89,6 +101,7 @@ function SuitePicker({ update }: { update: Update }) {
 
 // -- scope --------------------------------------------------------------------------------------------------
 function ScopeBar({ fields, state, update, delta }: { fields: SampleFields; state: StudioState; update: Update; delta: boolean }) {
+  const id = useId();
   const models = resolveModels(fields, state.models);
   const metric = resolveMetric(fields, state.metric);
   const chosen = new Set(models.map((m) => m.id));
@@ -99,9 +112,10 @@ function ScopeBar({ fields, state, update, delta }: { fields: SampleFields; stat
   };
   return (
     <section className="st-scope" aria-label="Scope">
-      <label>
-        <span>Test case</span>
+      <span className="st-scope-field">
+        <label htmlFor={`${id}-case`}>Test case</label>
         <select
+          id={`${id}-case`}
           value={state.testCase ?? ""}
           disabled={delta}
           onChange={(event) => update({ testCase: event.target.value === "" ? null : Number(event.target.value) })}
@@ -113,7 +127,7 @@ function ScopeBar({ fields, state, update, delta }: { fields: SampleFields; stat
             </option>
           ))}
         </select>
-      </label>
+      </span>
       {!delta && fields.models.length > 0 ? (
         <fieldset className="st-models">
           <legend>Models</legend>
@@ -125,28 +139,28 @@ function ScopeBar({ fields, state, update, delta }: { fields: SampleFields; stat
         </fieldset>
       ) : null}
       {!delta && fields.configurations.length > 1 ? (
-        <label>
-          <span>Configuration</span>
-          <select value={state.configuration ?? fields.configurations[0]} onChange={(event) => update({ configuration: event.target.value })}>
+        <span className="st-scope-field">
+          <label htmlFor={`${id}-configuration`}>Configuration</label>
+          <select id={`${id}-configuration`} value={state.configuration ?? fields.configurations[0]} onChange={(event) => update({ configuration: event.target.value })}>
             {fields.configurations.map((c) => (
               <option key={c} value={c}>
                 {c === "" ? "default" : c}
               </option>
             ))}
           </select>
-        </label>
+        </span>
       ) : null}
       {!delta && metricFields(fields.fields).length > 0 ? (
-        <label>
-          <span>Sidebar metric</span>
-          <select value={metric ?? ""} onChange={(event) => update({ metric: event.target.value }, { replace: true })}>
+        <span className="st-scope-field">
+          <label htmlFor={`${id}-metric`}>Sidebar metric</label>
+          <select id={`${id}-metric`} value={metric ?? ""} onChange={(event) => update({ metric: event.target.value }, { replace: true })}>
             {metricFields(fields.fields).map((f) => (
               <option key={f.name} value={f.name}>
                 {f.label}
               </option>
             ))}
           </select>
-        </label>
+        </span>
       ) : null}
     </section>
   );
@@ -225,7 +239,8 @@ function StudioView({ state, update, fields }: { state: StudioState; update: Upd
     return [delta.baselineId, delta.modelId].map((id) => fields.models.find((m) => m.id === id) ?? { id, name: `model ${id}` });
   }, [fields, state.models, delta]);
   const modelIds = useMemo(() => models.map((m) => m.id), [models]);
-  const colors = useMemo(() => modelColors(fields.models), [fields.models]);
+  // The same colour per model as the gallery's layers (by position among the models shown).
+  const colors = useMemo(() => new Map(models.map((m, i) => [m.id, modelColour(i)])), [models]);
   const names = useMemo(() => namesOf(fields), [fields]);
   const metric = resolveMetric(fields, state.metric);
 
@@ -317,9 +332,11 @@ function StudioView({ state, update, fields }: { state: StudioState; update: Upd
         <>
           <DeltaHeader summary={deltaSummary.data} fields={fields} testCaseId={state.testCase} delta={delta} />
           {deltaSummary.isError ? <ErrorState error={deltaSummary.error} title="The samples behind this change could not be loaded" /> : null}
-          <button type="button" className="st-link" onClick={() => update({ delta: null, models: [delta.baselineId, delta.modelId] })}>
-            Explore this test case with filters instead
-          </button>
+          <p>
+            <button type="button" className="st-link" onClick={() => update({ delta: null, models: [delta.baselineId, delta.modelId] })}>
+              Explore this test case with filters instead
+            </button>
+          </p>
         </>
       ) : (
         <FilterBar

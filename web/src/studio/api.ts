@@ -16,7 +16,7 @@ import type {
 import type { DeltaCell } from "./urlQuery";
 
 /** How long the filters must stay still before the count and histograms are asked for again. */
-export const DEBOUNCE_MS = 250;
+export const DEBOUNCE_MS = 150;
 
 /** A value that follows `value` once it has not changed for `ms` (compared by its JSON). */
 export function useDebounced<T>(value: T, ms = DEBOUNCE_MS): T {
