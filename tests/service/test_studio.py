@@ -472,8 +472,16 @@ def test_sorts_put_missing_values_last_and_break_ties_by_id(
     query = q(world, sort=SortKey(field=field, model_id=model_id, descending=descending))
     expected = reference(world, query)
     assert studio.matching_sample_ids(query).tolist() == expected
-    page = studio.query(query, offset=10, limit=15)
-    assert [item.id for item in page.items] == expected[10:25]
+    for offset in (0, 10):  # the first page from its own statement, later ones from the kept order
+        page = studio.query(query, offset=offset, limit=15)
+        assert [item.id for item in page.items] == expected[offset : offset + 15]
+        values = [
+            expected_model(world, model, "strict", world.index_of[i])[field]
+            if model
+            else expected_row(world, world.index_of[i])[field]
+            for i in expected[offset : offset + 15]
+        ]
+        assert [item.sort_value for item in page.items] == values
 
 
 def test_a_page_past_the_end_is_empty_with_the_count(world: World, studio: Studio) -> None:

@@ -38,7 +38,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -95,6 +95,9 @@ DEFAULT_MEMORY_BUDGET = 4 * 1024**3
 
 #: Suite versions whose description (test cases, workflow) is kept.
 _SUITES_KEPT = 256
+
+#: Queries whose whole order is kept for their later pages (a million ids is 8 MB).
+_ORDERS_KEPT = 16
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff")
 
@@ -608,6 +611,10 @@ def _sorted_page(rows: list[tuple[int, Any]], descending: bool) -> list[tuple[in
     return present + missing
 
 
+def _scalar(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _decoded(spec: FieldSpec, value: Any) -> Any:
     if spec.kind == "category" and value is not None and spec.dictionary is not None:
         return spec.dictionary[int(value)]
@@ -636,6 +643,8 @@ class Studio:
         self._tables = _Tables(self._connection, cache_dir or self._default_cache_dir(), memory_budget)
         self._suites: OrderedDict[int, _Suite] = OrderedDict()
         self._suites_lock = threading.Lock()
+        self._orders: OrderedDict[Hashable, tuple[Int64Array, npt.NDArray[Any] | None]] = OrderedDict()
+        self._orders_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="studio")
 
     def _default_cache_dir(self) -> Path:
@@ -799,19 +808,30 @@ class Studio:
         with self._context(query.test_suite_id) as context:
             plan = self._plan(context, query)
             sort, order = self._order(plan, query.sort)
-            sort_sql = sort.sql if sort is not None else "NULL"
-            inner = f"SELECT s.id AS id, {sort_sql} AS _sort FROM {plan.from_sql()} WHERE {plan.where_sql()}"
             descending = query.sort is not None and query.sort.descending
-            ordering = f"_sort {'DESC' if descending else 'ASC'} NULLS LAST, id" if sort is not None else "id"
-            sql = (
-                f"WITH f AS MATERIALIZED ({inner}) "
-                f"SELECT id, _sort, NULL::BIGINT AS n FROM "
-                f"(SELECT id, _sort FROM f ORDER BY {ordering} LIMIT {int(limit)} OFFSET {int(offset)}) "
-                f"UNION ALL SELECT NULL, NULL, count(*) FROM f"
-            )
-            rows = self._fetch(sql, plan.params)
-            total = next(int(row[2]) for row in rows if row[2] is not None)
-            page = _sorted_page([(row[0], row[1]) for row in rows if row[2] is None], descending)
+            ordered = self._ordered(plan, query, sort, order) if offset > 0 else None
+            if ordered is not None:
+                # A later page of a query asked before: a slice of its whole order, kept for scrolling.
+                ids, keys = ordered
+                total = len(ids)
+                page = [
+                    (int(ids[i]), None if keys is None or keys[i] is np.ma.masked else _scalar(keys[i]))
+                    for i in range(min(offset, total), min(offset + limit, total))
+                ]
+            else:
+                # The first page: the count and the page's top rows in one statement, without a full sort.
+                sort_sql = sort.sql if sort is not None else "NULL"
+                inner = f"SELECT s.id AS id, {sort_sql} AS _sort FROM {plan.from_sql()} WHERE {plan.where_sql()}"
+                ordering = f"_sort {'DESC' if descending else 'ASC'} NULLS LAST, id" if sort is not None else "id"
+                sql = (
+                    f"WITH f AS MATERIALIZED ({inner}) "
+                    f"SELECT id, _sort, NULL::BIGINT AS n FROM "
+                    f"(SELECT id, _sort FROM f ORDER BY {ordering} LIMIT {int(limit)} OFFSET {int(offset)}) "
+                    f"UNION ALL SELECT NULL, NULL, count(*) FROM f"
+                )
+                rows = self._fetch(sql, plan.params)
+                total = next(int(row[2]) for row in rows if row[2] is not None)
+                page = _sorted_page([(row[0], row[1]) for row in rows if row[2] is None], descending)
             n_samples = (
                 context.suite.cases[context.suite.case_index(query.test_case_id)].n_samples
                 if query.test_case_id is not None
@@ -825,6 +845,32 @@ class Studio:
                 sort_values=[_decoded(sort.spec, value) for _, value in page] if sort is not None else None,
             )
         return SamplePage(items=items, total=total, offset=offset, limit=limit, n_samples=n_samples)
+
+    def _ordered(
+        self, plan: _Plan, query: SampleQuery, sort: _Column | None, order: str
+    ) -> tuple[Int64Array, npt.NDArray[Any] | None]:
+        """Every matching id in query order with its sort value, kept for the query's later pages."""
+        matching = query.model_copy(update={"model_ids": [], "configuration": None})
+        used = tuple(sorted({plan.context.suite_table.key, *(entry.key for _, entry in plan.joins)}))
+        key = (matching.model_dump_json(), query.configuration, used)
+        with self._orders_lock:
+            found = self._orders.get(key)
+            if found is not None:
+                self._orders.move_to_end(key)
+                return found
+        sort_sql = f", {sort.sql} AS k" if sort is not None else ""
+        sql = f"SELECT s.id AS id{sort_sql} FROM {plan.from_sql()} WHERE {plan.where_sql()} ORDER BY {order}"
+        cursor = self._connection.cursor()
+        try:
+            columns = cursor.execute(sql, plan.params).fetchnumpy()
+        finally:
+            cursor.close()
+        ordered = (np.asarray(columns["id"], dtype=np.int64), np.ma.asarray(columns["k"]) if sort else None)
+        with self._orders_lock:
+            self._orders[key] = ordered
+            while len(self._orders) > _ORDERS_KEPT:
+                self._orders.popitem(last=False)
+        return ordered
 
     def _fetch(self, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         cursor = self._connection.cursor()
