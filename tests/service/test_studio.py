@@ -487,6 +487,8 @@ def test_sorts_put_missing_values_last_and_break_ties_by_id(
 def test_a_page_past_the_end_is_empty_with_the_count(world: World, studio: Studio) -> None:
     page = studio.query(q(world, predicates=[Predicate(field="meta.pose", op="in", values=["left"])]), offset=500)
     assert page.items == [] and page.total == N // 3
+    everything = studio.query(q(world), offset=N - 3, limit=10)
+    assert [item.id for item in everything.items] == sorted(world.sample_ids)[-3:] and everything.total == N
 
 
 def test_configuration_of_the_query_applies_to_metrics_without_their_own(world: World, studio: Studio) -> None:

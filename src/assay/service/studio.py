@@ -719,6 +719,16 @@ class Studio:
             finally:
                 self._tables.release(context.pinned)
 
+    def _ids(self, table: _Entry) -> Int64Array:
+        """The suite table's sample ids (its row order), kept with the table."""
+        with table.lock:
+            found = table.arrays.get("id")
+        if found is None:
+            found = self._suite_ids(table)
+            with table.lock:
+                table.arrays["id"] = found
+        return found
+
     def _suite_ids(self, table: _Entry) -> Int64Array:
         cursor = self._connection.cursor()
         try:
@@ -809,8 +819,13 @@ class Studio:
             plan = self._plan(context, query)
             sort, order = self._order(plan, query.sort)
             descending = query.sort is not None and query.sort.descending
-            ordered = self._ordered(plan, query, sort, order) if offset > 0 else None
-            if ordered is not None:
+            ordered = self._ordered(plan, query, sort, order) if offset > 0 and (plan.where or sort) else None
+            if not plan.where and sort is None:
+                # Every sample in id order: the table's own order, nothing to filter or sort.
+                ids = self._ids(context.suite_table)
+                total = len(ids)
+                page = [(int(sample_id), None) for sample_id in ids[offset : offset + limit]]
+            elif ordered is not None:
                 # A later page of a query asked before: a slice of its whole order, kept for scrolling.
                 ids, keys = ordered
                 total = len(ids)
