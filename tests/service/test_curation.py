@@ -288,6 +288,16 @@ def test_a_failure_while_deriving_runs_writes_nothing(keypoints: Keypoints, monk
     assert counts(service) == before
     with pytest.raises(NotFoundError):
         service.load_test_case("half made")
+    # Nothing of the failed attempt stands in the way of the next one (its staging table went with it).
+    monkeypatch.setattr(curation_queries, "mark_configuration_complete", original)
+    made = service.curation.create_test_case(
+        CreateTestCase(
+            name="half made",
+            query=SampleQuery(test_suite_id=keypoints.suite_id),
+            sample_ids=sorted(keypoints.sample_ids.values())[:5],
+        )
+    )
+    assert made.derived_runs == 4 and made.test_cases[0].n_samples == 5
 
 
 def test_without_add_to_suite_only_the_test_case_is_made(keypoints: Keypoints) -> None:
