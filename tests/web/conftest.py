@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from tests.server.support import LiveServer
 
 from assay.server import create_app
+from assay.server.settings import Settings
 from assay.service import Service
 
 REPO = Path(__file__).resolve().parents[2]
@@ -88,7 +89,9 @@ def example_server(example_home: Path) -> Iterator[ExampleServer]:
     service = Service.from_url(f"sqlite:///{example_home / 'assay.db'}")
     _, token = service.create_token("end-to-end tests")
     try:
-        with LiveServer(create_app(service)) as server:
+        # The example's images live in its home; the test process's own ASSAY_HOME is elsewhere.
+        settings = Settings(asset_roots=[example_home], thumbnail_cache=example_home / "cache" / "thumbnails")
+        with LiveServer(create_app(service, settings)) as server:
             yield ExampleServer(url=server.url, token=token, service=service)
     finally:
         service.close()
