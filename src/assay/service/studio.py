@@ -5,8 +5,13 @@ samples, metadata, ground-truth fields and test-case memberships) and, aligned w
 (its inferences) and one per run configuration (its per-sample metrics), joined by position. A
 :class:`~assay.service.sample_views.SampleQuery` is compiled to SQL: field names are checked against the
 tables' fields and quoted, client values are bound parameters, category values are compared as the integer
-codes of a sorted dictionary. Counting and paging run in one statement. Page items (sample data, ground truth,
-inferences, metrics) are read from the store by id, a handful of rows, not from the columnar tables.
+codes of a sorted dictionary. The first page and the count come from one statement (a top-N, no full sort);
+a later page of the same query is a slice of its whole order, kept for scrolling (a bounded LRU of queries).
+Page items (sample data, ground truth, inferences, metrics) are read from the store by id, a handful of rows,
+not from the columnar tables. Histograms: DuckDB finds the matching rows, then compiled kernels
+(:func:`~assay.service.sample_table.bin_numbers`, :func:`~assay.service.sample_table.bin_codes`) count each
+field's bins and sum each model's metric over the columns kept as numpy, one field per thread; a grouped SQL
+query over the same rows was several times slower at a million samples.
 
 Tables are built once and cached:
 
