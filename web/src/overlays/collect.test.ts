@@ -41,6 +41,8 @@ describe("collectAnnotations with the keypoint example's schema", () => {
   });
 });
 
+const BOX_KIND = { kind: "annotation", type: "BB", data_type: "ANNOTATION/BOUNDING_BOX" } as const;
+
 const NESTED_SCHEMA: WorkflowSchema = {
   ground_truth: "GT",
   types: {
@@ -49,12 +51,21 @@ const NESTED_SCHEMA: WorkflowSchema = {
       role: "ground_truth",
       data_type: null,
       fields: [
-        { name: "bboxes", kind: { kind: "list", items: { kind: "annotation", type: "BB", data_type: "ANNOTATION/BOUNDING_BOX" } } },
-        { name: "by_class", kind: { kind: "dict", keys: { kind: "scalar", type: "str" }, values: { kind: "list", items: { kind: "annotation", type: "BB", data_type: "ANNOTATION/BOUNDING_BOX" } } } },
+        { name: "bboxes", kind: { kind: "list", items: BOX_KIND } },
+        {
+          name: "by_class",
+          kind: { kind: "dict", keys: { kind: "scalar", type: "str" }, values: { kind: "list", items: BOX_KIND } },
+        },
         { name: "scores", kind: { kind: "list", items: { kind: "scalar", type: "float" } } },
         { name: "extra", kind: { kind: "any" } },
         { name: "part", kind: { kind: "object", type: "Part", data_type: null } },
-        { name: "pair", kind: { kind: "tuple", items: [{ kind: "scalar", type: "str" }, { kind: "annotation", type: "LB", data_type: "ANNOTATION/LABEL" }] } },
+        {
+          name: "pair",
+          kind: {
+            kind: "tuple",
+            items: [{ kind: "scalar", type: "str" }, { kind: "annotation", type: "LB", data_type: "ANNOTATION/LABEL" }],
+          },
+        },
       ],
     },
     BB: { name: "BB", role: "annotation", data_type: "ANNOTATION/BOUNDING_BOX", fields: [] },

@@ -3,7 +3,14 @@
  * them on a canvas. Everything but OverlayCanvas is plain TypeScript with no DOM.
  */
 
-export { collectAnnotations, collectAssets, collectLayers, inferenceConfidence, isAnnotation, isAsset } from "./collect";
+export {
+  collectAnnotations,
+  collectAssets,
+  collectLayers,
+  inferenceConfidence,
+  isAnnotation,
+  isAsset,
+} from "./collect";
 export type { CollectOptions } from "./collect";
 export type { Canvas2DLike } from "./canvas";
 export {
@@ -44,6 +51,8 @@ export { asWorkflowSchema, typeNameOf } from "./schema";
 export type { WorkflowSchema } from "./schema";
 export { textPieces } from "./textSpans";
 export type { TextCover, TextPiece } from "./textSpans";
+export { timelineRows } from "./timeline";
+export type { TimeBar, TimelineRow } from "./timeline";
 export * from "./types";
 export { IDENTITY_VIEW, containView, panView, toCanvasPoint, toImagePoint, zoomView } from "./view";
 export type { View } from "./view";

@@ -2,16 +2,17 @@
  * TP / FP / FN from per-sample metrics: evaluators that match inferences to ground truth store the outcome as
  * lists of annotations, and the app colours a model's layer by them.
  *
- * The convention, by the name of the field holding the list (any depth, case-insensitive, singular or plural,
- * `-` and spaces read as `_`):
+ * The convention, by the name of the field holding the list (at any depth, case-insensitive, singular or
+ * plural, `-` and spaces read as `_`):
  *
- * | field name                                                      | holds                     | status |
- * |-----------------------------------------------------------------|---------------------------|--------|
- * | `TP`, `true_positives`, `matched_inference(s)`, `matched_prediction(s)`, `matched_detection(s)` | inference annotations | TP |
- * | `FP`, `false_positives`, `unmatched_inference(s)`, `unmatched_prediction(s)`, `unmatched_detection(s)` | inference annotations | FP |
- * | `FN`, `false_negatives`, `unmatched_ground_truth(s)`, `missed`  | ground-truth annotations  | FN     |
- * | `matched_ground_truth(s)`                                       | ground-truth annotations  | TP     |
- * | `matched`                                                       | pairs `[gt, inference]`, or objects `{ground_truth, inference}`; a plain annotation is an inference | TP |
+ * - TP, inference side: `TP`, `true_positives`, `matched_inference(s)`, `matched_prediction(s)`,
+ *   `matched_detection(s)`;
+ * - FP, inference side: `FP`, `false_positives`, `unmatched_inference(s)`, `unmatched_prediction(s)`,
+ *   `unmatched_detection(s)`;
+ * - FN, ground-truth side: `FN`, `false_negatives`, `unmatched_ground_truth(s)`, `missed`;
+ * - TP, ground-truth side: `matched_ground_truth(s)`;
+ * - `matched`: pairs `[ground truth, inference]` (index 0 / 1), or objects `{ground_truth, inference}`; an
+ *   annotation directly in the list is an inference.
  *
  * Other annotation lists of the metrics (e.g. the detection evaluator's `Confused`) are drawn as found, not
  * coloured. In a model's layer, its inference annotations that equal a TP or FP entry (same type, label and
@@ -38,7 +39,11 @@ const LISTS: Readonly<Record<string, MatchInfo>> = (() => {
     "TP",
     "inference",
   );
-  add(["fp", "false_positive", "unmatched_inference", "unmatched_prediction", "unmatched_detection"], "FP", "inference");
+  add(
+    ["fp", "false_positive", "unmatched_inference", "unmatched_prediction", "unmatched_detection"],
+    "FP",
+    "inference",
+  );
   add(["fn", "false_negative", "unmatched_ground_truth", "missed"], "FN", "ground_truth");
   add(["matched_ground_truth"], "TP", "ground_truth");
   return table;

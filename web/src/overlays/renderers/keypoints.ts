@@ -51,10 +51,10 @@ export const keypointsRenderer: Renderer = {
   drawn: true,
   draw(annotation: Annotation, env: DrawEnv): boolean {
     const value = annotation.value as KeypointsWire;
-    const points = points2(value.points).map((p) => (p === undefined ? undefined : toCanvasPoint(p[0], p[1], env.view)));
+    const points = points2(value.points).map((p) => p && toCanvasPoint(p[0], p[1], env.view));
     if (!points.some((p) => p !== undefined)) return false;
     const { ctx, style } = env;
-    const edges = skeletonOf(value, points.length).filter(([a, b]) => points[a] !== undefined && points[b] !== undefined);
+    const edges = skeletonOf(value, points.length).filter(([a, b]) => points[a] && points[b]);
     if (edges.length > 0) {
       strokeWithHalo(env, () => {
         for (const [a, b] of edges) {
