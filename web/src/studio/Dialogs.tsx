@@ -137,7 +137,7 @@ export function CreateTestCaseDialog({ suggestedName, count, body, onClose }: Cr
         <form onSubmit={(event) => void submit(event)} className="st-form">
           <p className="muted">{plural(count, "sample")} will make up the test case; ground truths are the suite's.</p>
           <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} required value={form.name} onChange={(e) => set({ name: e.target.value })} aria-invalid={form.name.trim() === ""} />
+          <input id={`${id}-name`} type="text" required value={form.name} onChange={(e) => set({ name: e.target.value })} aria-invalid={form.name.trim() === ""} />
           <label htmlFor={`${id}-description`}>Description</label>
           <textarea id={`${id}-description`} rows={2} value={form.description} onChange={(e) => set({ description: e.target.value })} />
           <Options form={form} set={set} />
@@ -247,7 +247,7 @@ export function SplitDialog({ fields, models, query, suiteName, onClose }: Split
             </>
           ) : null}
           <label htmlFor={`${id}-prefix`}>Name prefix</label>
-          <input id={`${id}-prefix`} value={prefix} placeholder={`${suiteName} :: ${field?.label ?? ""}`} onChange={(e) => setPrefix(e.target.value)} />
+          <input id={`${id}-prefix`} type="text" value={prefix} placeholder={`${suiteName} :: ${field?.label ?? ""}`} onChange={(e) => setPrefix(e.target.value)} />
           <Options form={form} set={(changes) => setForm((f) => ({ ...f, ...changes }))} />
           {shown ? (
             <p className="state error" role="alert">

@@ -5,6 +5,7 @@ import { type FormEvent, useId, useMemo, useState } from "react";
 import { formatCount } from "../format";
 import {
   type FilterKind,
+  addPredicate,
   type Names,
   categoryPredicate,
   describeDifference,
@@ -95,6 +96,8 @@ function AddPredicate({
   const [min, setMin] = useState("");
   const [max, setMax] = useState("");
   const [values, setValues] = useState<string[]>([]);
+  // Fields without known categories take values typed in, comma-separated.
+  const [valuesText, setValuesText] = useState("");
   const [text, setText] = useState("");
   const [problem, setProblem] = useState("");
   const model = field?.per_model ? (models.some((m) => m.id === modelId) ? modelId : (models[0]?.id ?? null)) : null;
@@ -121,7 +124,10 @@ function AddPredicate({
         if (lo === undefined || hi === undefined) throw new Error("bounds must be numbers");
         if (lo === null && hi === null) throw new Error("give a minimum or a maximum");
         predicate = rangePredicate(field, model, lo, hi);
-      } else if (kind === "in") predicate = categoryPredicate(field, model, values);
+      } else if (kind === "in") {
+        const typed = valuesText.split(",").map((v) => v.trim()).filter(Boolean);
+        predicate = categoryPredicate(field, model, categories.length > 0 ? values : typed);
+      }
       else if (kind === "contains") predicate = textPredicate(field, model, text);
       else predicate = nullPredicate(field, model, kind === "null");
       onAdd(predicate);
@@ -129,6 +135,7 @@ function AddPredicate({
       setMin("");
       setMax("");
       setValues([]);
+      setValuesText("");
       setText("");
     } catch (error) {
       setProblem(error instanceof Error ? error.message : String(error));
@@ -156,9 +163,9 @@ function AddPredicate({
       {kind === "range" ? (
         <>
           <label htmlFor={`${id}-min`}>Minimum</label>
-          <input id={`${id}-min`} className="st-bound" inputMode="decimal" value={min} placeholder={field.min === null || field.min === undefined ? "" : String(field.min)} onChange={(e) => setMin(e.target.value)} />
+          <input id={`${id}-min`} type="text" className="st-bound" inputMode="decimal" value={min} placeholder={field.min === null || field.min === undefined ? "" : String(field.min)} onChange={(e) => setMin(e.target.value)} />
           <label htmlFor={`${id}-max`}>Maximum</label>
-          <input id={`${id}-max`} className="st-bound" inputMode="decimal" value={max} placeholder={field.max === null || field.max === undefined ? "" : String(field.max)} onChange={(e) => setMax(e.target.value)} />
+          <input id={`${id}-max`} type="text" className="st-bound" inputMode="decimal" value={max} placeholder={field.max === null || field.max === undefined ? "" : String(field.max)} onChange={(e) => setMax(e.target.value)} />
         </>
       ) : null}
       {kind === "in" ? (
@@ -180,12 +187,7 @@ function AddPredicate({
               ))}
             </select>
           ) : (
-            <input
-              id={`${id}-values`}
-              value={values.join(",")}
-              placeholder="comma-separated"
-              onChange={(event) => setValues(event.target.value.split(",").map((v) => v.trim()).filter(Boolean))}
-            />
+            <input id={`${id}-values`} type="text" value={valuesText} placeholder="comma-separated" onChange={(event) => setValuesText(event.target.value)} />
           )}
         </>
       ) : null}
@@ -242,9 +244,9 @@ function AddDifference({ fields, models, onAdd }: { fields: readonly FieldInfo[]
         <label htmlFor={`${id}-minus`}>Minus model</label>
         <ModelSelect id={`${id}-minus`} models={models} value={minusId} onChange={setMinusId} />
         <label htmlFor={`${id}-min`}>Difference minimum</label>
-        <input id={`${id}-min`} className="st-bound" inputMode="decimal" value={min} onChange={(e) => setMin(e.target.value)} />
+        <input id={`${id}-min`} type="text" className="st-bound" inputMode="decimal" value={min} onChange={(e) => setMin(e.target.value)} />
         <label htmlFor={`${id}-max`}>Difference maximum</label>
-        <input id={`${id}-max`} className="st-bound" inputMode="decimal" value={max} onChange={(e) => setMax(e.target.value)} />
+        <input id={`${id}-max`} type="text" className="st-bound" inputMode="decimal" value={max} onChange={(e) => setMax(e.target.value)} />
         <button type="submit">Add difference</button>
         {problem ? (
           <span className="st-problem" role="alert">
@@ -307,7 +309,7 @@ export function FilterBar(props: FilterBarProps) {
   const hasFilters = predicates.length + differences.length > 0;
   return (
     <section className="st-filters" aria-label="Filters">
-      <AddPredicate fields={fields} models={models} histograms={props.histograms} onAdd={(p) => props.onPredicates([...predicates, p])} />
+      <AddPredicate fields={fields} models={models} histograms={props.histograms} onAdd={(p) => props.onPredicates(addPredicate(predicates, p))} />
       <AddDifference fields={fields} models={models} onAdd={(d) => props.onDifferences([...differences, d])} />
       {hasFilters ? (
         <ul className="st-chips plain" aria-label="Active filters">

@@ -79,6 +79,7 @@ const FIELDS: SampleFields = {
   fields: [
     { name: "meta.pose", label: "pose", group: "metadata", kind: "category", per_model: false, categories: ["frontal", "profile"], n_distinct: 2 },
     { name: "meta.yaw", label: "yaw", group: "metadata", kind: "number", per_model: false, min: -90, max: 90 },
+    { name: "meta.person", label: "person", group: "metadata", kind: "text", per_model: false, n_distinct: 280 },
     { name: "metric.nme", label: "NME", group: "metric", kind: "number", per_model: true, higher_is_better: false },
     { name: "metric.failed", label: "failed", group: "metric", kind: "bool", per_model: true },
   ],
@@ -225,6 +226,30 @@ describe("the Studio", () => {
     await userEvent.type(bar.getByLabelText("Minimum"), "abc");
     await userEvent.click(bar.getByRole("button", { name: "Add filter" }));
     expect(bar.getByRole("alert")).toHaveTextContent("bounds must be numbers");
+  });
+
+  it("searches text fields, or takes typed values, and tests for missing values", async () => {
+    serve();
+    const { router } = renderApp("/studio?suite=7");
+    await waitFor(() => expect(count()).toHaveTextContent("300 of 300 samples"));
+    const bar = within(screen.getByRole("form", { name: "Add a filter" }));
+    const q = () => new URLSearchParams(router.state.location.search).getAll("q");
+    await userEvent.selectOptions(bar.getByLabelText("Filter field"), "meta.person");
+    expect(bar.getByLabelText("Condition")).toHaveValue("contains");
+    await userEvent.type(bar.getByLabelText("Text"), "Ada: Lovelace");
+    await userEvent.click(bar.getByRole("button", { name: "Add filter" }));
+    await waitFor(() => expect(q()).toEqual(["meta.person:contains:Ada%3A Lovelace"]));
+    await userEvent.selectOptions(bar.getByLabelText("Condition"), "in");
+    await userEvent.type(bar.getByLabelText("Values"), "ada, grace,");
+    await userEvent.click(bar.getByRole("button", { name: "Add filter" }));
+    // One filter per field: the list replaces the search.
+    await waitFor(() => expect(q()).toEqual(["meta.person:in:ada,grace"]));
+    await userEvent.selectOptions(bar.getByLabelText("Filter field"), "meta.yaw");
+    await userEvent.selectOptions(bar.getByLabelText("Condition"), "null");
+    await userEvent.click(bar.getByRole("button", { name: "Add filter" }));
+    await waitFor(() => expect(q()).toEqual(["meta.person:in:ada,grace", "meta.yaw:null"]));
+    expect(await screen.findByText("yaw is missing")).toBeInTheDocument();
+    expect(screen.getByText("person is ada or grace")).toBeInTheDocument();
   });
 
   it("filters to a histogram bar's bin when it is clicked", async () => {
