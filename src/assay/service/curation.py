@@ -2,10 +2,12 @@
 
 **Making test cases.** A test case is made of samples of one suite version, chosen by hand or as all that a
 Studio query matches, with the ground truths the suite holds for them (those of the first test case, in suite
-order, that holds each sample). It is made through the store's own paths (a new test case, then one edit
-that adds the samples), so it is versioned like any other; the query it was made from is kept with the new
-version. With ``add_to_suite`` the suite gets a new version holding its test cases and the new ones. Each
-request runs as one transaction: a refused name or sample leaves nothing written.
+order, that holds each sample). It is created by the store's own path (``Repository.create_test_case``), and
+its version 1 is written as ``Repository.edit_test_case`` writes an edit that adds samples to an empty version,
+but from the suite's membership rows inside the database (:func:`assay.store.curation_queries.add_suite_samples`),
+so that 100,000 samples do not travel through Python as documents; the query it was made from is kept with the
+version. With ``add_to_suite`` the suite gets a new version (``Repository.edit_test_suite``) holding its test
+cases and the new ones. Each request runs as one transaction: a refused name or sample leaves nothing written.
 
 **Derived runs.** A new suite version has no results, yet everything needed for most of them is stored: the
 new test cases hold samples whose per-sample metrics every model tested on the source version already has.
