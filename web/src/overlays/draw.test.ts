@@ -84,6 +84,13 @@ describe("drawLayers: keypoints", () => {
     expect(ctx.filledArcs().filter((d) => d.radius === KEYPOINT_RADIUS)).toHaveLength(5);
   });
 
+  it("draws nothing while the image has no area on the canvas", () => {
+    const ctx = new RecordingContext();
+    const stats = drawLayers(ctx, keypointLayers(), { scale: 0, offsetX: 0, offsetY: 0 }, OPTIONS);
+    expect(stats).toEqual({ drawn: 0, hidden: 0, listed: 0, pending: 3 });
+    expect(ctx.calls).toHaveLength(0);
+  });
+
   it("draws nothing of a layer switched off", () => {
     const ctx = new RecordingContext();
     const stats = drawLayers(ctx, keypointLayers(["gt", "model:7"]), VIEW, OPTIONS);

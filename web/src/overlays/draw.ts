@@ -120,6 +120,11 @@ export function drawLayers(
   view: View,
   options: DrawOptions,
 ): DrawStats {
+  if (!(view.scale > 0 && Number.isFinite(view.offsetX) && Number.isFinite(view.offsetY))) {
+    // No image area yet (a box not laid out, an image of unknown size): drawing would pile everything in a corner.
+    const counted = countShown(layers, options);
+    return { ...counted, drawn: 0, pending: counted.drawn + counted.pending };
+  }
   const stats: DrawStats = { drawn: 0, hidden: 0, listed: 0, pending: 0 };
   const corner: Corner = {
     x: Math.max(view.offsetX, 0) + CORNER_INSET,
