@@ -1046,7 +1046,8 @@ class Studio:
         """The suite-table rows a plan's conditions keep, ascending."""
         if not plan.where:
             return np.arange(plan.context.suite_table.n_rows, dtype=np.int64)
-        sql = f"SELECT s.rowid AS r FROM {plan.from_sql()} WHERE {plan.where_sql()} ORDER BY r"
+        # In table order without a sort: DuckDB keeps the insertion order of a filtered scan.
+        sql = f"SELECT s.rowid AS r FROM {plan.from_sql()} WHERE {plan.where_sql()}"
         cursor = self._connection.cursor()
         try:
             found = cursor.execute(sql, plan.params).fetchnumpy()["r"]
