@@ -152,6 +152,13 @@ function serve(extra: Record<string, Handler> = {}) {
       const items = matching(query);
       return json({ items: items.slice(offset, offset + limit), total: items.length, offset, limit, n_samples: 300 });
     },
+    "GET /api/v1/app/studio/test-cases/12/query": () => json(null),
+    "GET /api/v1/app/studio/test-cases/13/query": () =>
+      json({
+        test_case: FIELDS.test_cases[1],
+        query: { test_suite_id: 6, predicates: [{ field: "meta.pose", op: "in", values: ["frontal"] }], differences: [], model_ids: [1] },
+        created_from: { id: 6, name: "faces", version: 1 },
+      }),
     "POST /api/v1/app/samples/histograms": async (request) => json(histograms(((await bodyOf(request)) as { query: SampleQuery }).query)),
     ...extra,
   });
@@ -226,6 +233,16 @@ describe("the Studio", () => {
     await userEvent.type(bar.getByLabelText("Minimum"), "abc");
     await userEvent.click(bar.getByRole("button", { name: "Add filter" }));
     expect(bar.getByRole("alert")).toHaveTextContent("bounds must be numbers");
+  });
+
+  it("shows the filters a test case was made with in the Studio, and applies them to the whole suite", async () => {
+    serve();
+    const { router } = renderApp("/studio?suite=7&case=13");
+    const note = await screen.findByTestId("stored-query");
+    expect(note).toHaveTextContent("Made in the Studio from version 1, with pose is frontal.");
+    await userEvent.click(within(note).getByRole("button", { name: "Apply these filters to the whole suite" }));
+    await waitFor(() => expect(router.state.location.search).toBe("?suite=7&q=meta.pose%3Ain%3Afrontal"));
+    await waitFor(() => expect(count()).toHaveTextContent("200 of 300 samples"));
   });
 
   it("searches text fields, or takes typed values, and tests for missing values", async () => {

@@ -18,11 +18,32 @@ import { noSelection, selectedCount } from "../samples/selection";
 import type { GalleryItem, GallerySource, Selection } from "../samples/types";
 import { useUrlState } from "../useUrlState";
 import { useTitle } from "../useTitle";
-import { allDeltaIds, fetchDeltaPage, fetchSamplePage, useDebounced, useDeltaSummary, useHistograms, useSampleCount, useSampleFields } from "./api";
+import {
+  allDeltaIds,
+  fetchDeltaPage,
+  fetchSamplePage,
+  useDebounced,
+  useDeltaSummary,
+  useHistograms,
+  useSampleCount,
+  useSampleFields,
+  useStoredQuery,
+} from "./api";
 import { CreateTestCaseDialog, SplitDialog } from "./Dialogs";
 import { FilterBar } from "./FilterBar";
 import { HistogramSidebar } from "./HistogramSidebar";
-import { applyBin, countText, metricFields, namesOf, resolveMetric, resolveModels, suggestName } from "./predicates";
+import {
+  type Names,
+  applyBin,
+  countText,
+  describeDifference,
+  describePredicate,
+  metricFields,
+  namesOf,
+  resolveMetric,
+  resolveModels,
+  suggestName,
+} from "./predicates";
 import { createTestCaseBody } from "./selection";
 import { StudioGallery } from "./StudioGallery";
 import type { DeltaSample, DeltaSamples, Histogram, HistogramRequest, SampleFields } from "./types";
@@ -162,7 +183,38 @@ function ScopeBar({ fields, state, update, delta }: { fields: SampleFields; stat
           </select>
         </span>
       ) : null}
+      {!delta && state.testCase !== null ? <StoredQueryNote testCaseId={state.testCase} names={namesOf(fields)} update={update} /> : null}
     </section>
+  );
+}
+
+/**
+ * For a test case made in the Studio: the filters it was made with, and a way to apply them to the whole
+ * suite (to see what else matches now, or to make a sibling test case).
+ */
+function StoredQueryNote({ testCaseId, names, update }: { testCaseId: number; names: Names; update: Update }) {
+  const stored = useStoredQuery(testCaseId);
+  const data = stored.data;
+  if (!data) return null;
+  const { query } = data;
+  const filters = [...(query.predicates ?? []).map((p) => describePredicate(p, names)), ...(query.differences ?? []).map((d) => describeDifference(d, names))];
+  return (
+    <p className="st-stored" data-testid="stored-query">
+      Made in the Studio
+      {data.created_from ? ` from version ${data.created_from.version}` : ""}
+      {filters.length > 0 ? `, with ${filters.join(", ")}` : ", by hand"}.{" "}
+      {filters.length > 0 ? (
+        <button
+          type="button"
+          className="st-link"
+          onClick={() =>
+            update({ testCase: null, predicates: query.predicates ?? [], differences: query.differences ?? [], sort: query.sort ?? null })
+          }
+        >
+          Apply these filters to the whole suite
+        </button>
+      ) : null}
+    </p>
   );
 }
 

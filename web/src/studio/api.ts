@@ -49,6 +49,18 @@ export function useSampleFields(suiteId: number | null) {
   });
 }
 
+/** The query a test-case version was made from in the Studio (null: it was not made here). */
+export function useStoredQuery(testCaseId: number | null) {
+  return useQuery({
+    queryKey: ["studio", "stored-query", testCaseId ?? -1],
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/app/studio/test-cases/{test_case_id}/query", { params: { path: { test_case_id: testCaseId as number } } })),
+    enabled: testCaseId !== null,
+    // A version's query never changes.
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
 export function fetchSamplePage(query: SampleQuery, offset: number, limit: number): Promise<SamplePage> {
   // The route also answers Arrow (format=arrow), so the client types its body as unknown; JSON is a SamplePage.
   return unwrap(api.POST("/api/v1/app/samples/query", { params: { query: { offset, limit } }, body: query })) as Promise<SamplePage>;
