@@ -38,6 +38,7 @@ from assay.service.sample_views import FieldGroup, FieldInfo, FieldKind
 __all__ = [
     "MAX_CATEGORIES",
     "MEMBERSHIP_BITS",
+    "TABLE_FORMAT",
     "ColumnTable",
     "FieldSpec",
     "as_text",
@@ -50,6 +51,9 @@ __all__ = [
     "membership_column",
     "min_max",
 ]
+
+#: The layout of the tables and their sidecars; a cached table of another layout is rebuilt.
+TABLE_FORMAT = 1
 
 #: The most frequent values a category field lists.
 MAX_CATEGORIES = 50
@@ -162,6 +166,7 @@ class ColumnTable:
     def meta_json(self) -> dict[str, Any]:
         """Everything but the rows, as JSON."""
         return {
+            "format": TABLE_FORMAT,
             "fields": [spec.to_json() for spec in self.fields.values()],
             "type_path": self.type_path,
             "data_type": self.data_type,

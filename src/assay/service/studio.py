@@ -60,6 +60,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
 from assay.errors import AssayError, InputValidationError, NotFoundError
 from assay.service.results_view import _Types, direction_from_name
 from assay.service.sample_table import (
+    TABLE_FORMAT,
     ColumnTable,
     FieldSpec,
     as_text,
@@ -190,7 +191,7 @@ class _Tables:
                     entry.pins += 1
                     self._entries.move_to_end(key)
                     return entry
-            entry = self._load(family, key) or self._build(family, key, build)
+            entry = self._load(key) or self._build(family, key, build)
             entry.pins = 1
             with self._lock:
                 self._entries[key] = entry
@@ -251,12 +252,14 @@ class _Tables:
             extra=dict(meta.get("extra") or {}),
         )
 
-    def _load(self, family: str, key: str) -> _Entry | None:
+    def _load(self, key: str) -> _Entry | None:
         paths = self._paths(key)
         if paths is None or not paths[1].is_file() or not paths[0].is_file():
             return None
         try:
             meta = json.loads(paths[1].read_text())
+            if meta.get("format") != TABLE_FORMAT:
+                return None
             entry = self._entry(key, meta)
             cursor = self._connection.cursor()
             try:
