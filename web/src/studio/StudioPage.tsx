@@ -417,7 +417,7 @@ function StudioView({ state, update, fields }: { state: StudioState; update: Upd
             onBin={onBin}
           />
         )}
-        <main className="st-main" aria-label="Samples">
+        <section className="st-main" aria-label="Samples">
           <div className="st-toolbar">
             <span className="st-count" data-testid="studio-count" role="status" aria-live="polite">
               {delta
@@ -454,7 +454,7 @@ function StudioView({ state, update, fields }: { state: StudioState; update: Upd
             height="calc(100vh - 260px)"
             label={delta ? "Samples behind the change" : "Matching samples"}
           />
-        </main>
+        </section>
       </div>
       {dialog === "create" ? <CreateTestCaseDialog suggestedName={suggestedName} count={selected} body={createBody} onClose={() => setDialog(null)} /> : null}
       {dialog === "split" ? <SplitDialog fields={fields.fields} models={models} query={query} suiteName={suite.name} onClose={() => setDialog(null)} /> : null}
