@@ -167,6 +167,24 @@ describe("drawLayers: boxes and match colouring", () => {
     expect(ctx.ops("fillText").map((c) => c.args[0])).toEqual(["car", "street"]);
   });
 
+  it("draws a layer's five most confident tags and sums up the rest", () => {
+    const ctx = new RecordingContext();
+    const scores = [0.1, 0.9, 0.3, 0.8, 0.05, 0.7, 0.6, 0.2];
+    const labels = scores.map((score, i) => ({ label: `c${i}`, score, data_type: "ANNOTATION/LABEL" }));
+    const layers = buildLayers({ models: [{ id: 1, name: "cls", inference: { labels } }] });
+    const stats = drawLayers(ctx, layers, { scale: 1, offsetX: 0, offsetY: 0 }, { ...OPTIONS, minConfidence: 0.08 });
+    expect(ctx.ops("fillText").map((c) => c.args[0])).toEqual([
+      "c1 0.90",
+      "c3 0.80",
+      "c5 0.70",
+      "c6 0.60",
+      "c2 0.30",
+      "+2 more",
+    ]);
+    expect(stats).toMatchObject({ drawn: 5, listed: 2, hidden: 1 });
+    expect(countShown(layers, { ...OPTIONS, minConfidence: 0.08 })).toEqual(stats);
+  });
+
   it("brackets each annotation in save/restore", () => {
     const ctx = new RecordingContext();
     drawLayers(ctx, detectionLayers(), { scale: 1, offsetX: 0, offsetY: 0 }, OPTIONS);

@@ -14,6 +14,7 @@ import type { Layer, LayerId } from "./layers";
 import { GROUND_TRUTH_LAYER } from "./layers";
 import { MATCH_COLOURS } from "./palette";
 import { rendererOf } from "./renderers";
+import { CHIP_HEIGHT, drawChip } from "./renderers/text";
 import type { Corner, MaskImages, Style } from "./renderers/types";
 import type { Annotation, AnnotationSource } from "./types";
 import { ANNOTATION } from "./types";
@@ -57,6 +58,21 @@ export const DIMMED_ALPHA = 0.35;
 export const FN_DASH: readonly number[] = [6, 4];
 /** Where classification tags start, inside the image's top-left corner. */
 const CORNER_INSET = 6;
+/** Classification tags drawn per layer, the most confident first. */
+export const MAX_TAGS = 5;
+
+/**
+ * The `count` most confident annotations, most confident first (unscored ones first, in their order); all of
+ * them, in their order, when there are no more than `count`.
+ */
+function mostConfident(annotations: readonly Annotation[], count: number): Annotation[] {
+  if (annotations.length <= count) return [...annotations];
+  return annotations
+    .map((annotation, index) => ({ annotation, index, confidence: annotation.confidence ?? Number.POSITIVE_INFINITY }))
+    .sort((a, b) => b.confidence - a.confidence || a.index - b.index)
+    .slice(0, count)
+    .map(({ annotation }) => annotation);
+}
 
 /** Whether an annotation belongs to the drawing at all: missed ground truth (FN) only when colouring by match. */
 function inDrawing(annotation: Annotation, options: DrawOptions): boolean {
@@ -133,13 +149,12 @@ export function drawLayers(
   for (const pass of PASSES) {
     for (const layer of layers) {
       if (!layer.visible) continue;
-      for (const annotation of layer.annotations) {
-        if (passOf(annotation) !== pass || !inDrawing(annotation, options)) continue;
+      const annotations = layer.annotations.filter((a) => passOf(a) === pass && inDrawing(a, options));
+      const shown = annotations.filter((a) => aboveThreshold(a, layer, options));
+      stats.hidden += annotations.length - shown.length;
+      const drawn = pass === "tags" ? mostConfident(shown, MAX_TAGS) : shown;
+      for (const annotation of drawn) {
         const renderer = rendererOf(annotation.dataType);
-        if (!aboveThreshold(annotation, layer, options)) {
-          stats.hidden++;
-          continue;
-        }
         if (!renderer.drawn) {
           stats.listed++;
           continue;
@@ -148,6 +163,15 @@ export function drawLayers(
         const env = { ctx, view, style: styleOf(annotation, layer, options), corner, images: options.images };
         if (renderer.draw(annotation, env)) stats.drawn++;
         else stats.pending++;
+        ctx.restore();
+      }
+      if (drawn.length < shown.length) {
+        // The rest of a long list of scored labels (a classifier's every class) is summed up in one tag.
+        const more = shown.length - drawn.length;
+        stats.listed += more;
+        ctx.save();
+        drawChip(ctx, `+${more} more`, corner.x, corner.y, layer.colour);
+        corner.y += CHIP_HEIGHT + 2;
         ctx.restore();
       }
     }
@@ -160,11 +184,13 @@ export function countShown(layers: readonly Layer[], options: DrawOptions): Draw
   const stats: DrawStats = { drawn: 0, hidden: 0, listed: 0, pending: 0 };
   for (const layer of layers) {
     if (!layer.visible) continue;
+    let tags = 0;
     for (const annotation of layer.annotations) {
       if (!inDrawing(annotation, options)) continue;
       if (!aboveThreshold(annotation, layer, options)) stats.hidden++;
       else if (!rendererOf(annotation.dataType).drawn) stats.listed++;
       else if (isMask(annotation)) stats.pending++;
+      else if (passOf(annotation) === "tags" && ++tags > MAX_TAGS) stats.listed++;
       else stats.drawn++;
     }
   }
