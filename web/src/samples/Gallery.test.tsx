@@ -3,8 +3,9 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import { useState } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import { Gallery } from "./Gallery";
+import { Gallery, overlaySize } from "./Gallery";
 import { MAX_CACHED_PAGES, PAGE_SIZE, evictPages, pageQuery } from "./pages";
+import { cellView } from "./RowOverlay";
 import { noSelection } from "./selection";
 import { installPointerEvents, stubCanvas } from "./testSupport";
 import { DEFAULT_LAYERS, type GalleryItem, type GallerySource, type Selection } from "./types";
@@ -102,10 +103,13 @@ describe("the gallery", () => {
     expect(image.getAttribute("src")).toBe(itemAt(3).thumbnail);
     expect(image.getAttribute("loading")).toBe("lazy");
     expect(image.getAttribute("decoding")).toBe("async");
-    // Aspect ratio from the item's size: a 640 × 480 image in a square cell, overlays over exactly it.
-    const overlay = third.querySelector<HTMLElement>(".sg-overlay")!;
-    expect(Number.parseFloat(overlay.style.width) / Number.parseFloat(overlay.style.height)).toBeCloseTo(640 / 480);
-    expect(within(overlay).getByTestId("overlay-canvas")).toHaveAttribute("data-layers", expect.stringContaining('"gt"'));
+    // Overlays: one canvas per row, each cell's image placed as its thumbnail sits (640 × 480 contained in
+    // the square, centred), every ground-truth keypoint set drawn.
+    const overlays = screen.getAllByTestId("gallery-overlay");
+    expect(overlays).toHaveLength(7);
+    expect(overlays[0]).toHaveAttribute("data-annotations", "5");
+    expect(overlays[0].style.top).toBe(third.style.top);
+    expect(overlays[0].dataset.cells?.split(",").map(Number)).toEqual(cells().slice(0, 5).map((cell) => Number.parseFloat(cell.style.left)));
     expect(screen.getByRole("status")).toHaveTextContent("1,000,000 samples");
     expect(scrubber()).toHaveAttribute("aria-valuetext", "1 / 1,000,000");
   });
@@ -223,6 +227,24 @@ describe("the gallery", () => {
       </QueryClientProvider>,
     );
     await waitFor(() => expect(indices()[0]).toBe(0));
+  });
+});
+
+describe("overlay geometry", () => {
+  it("places a cell's image pixels where its contained thumbnail is", () => {
+    const view = cellView({ source: itemAt(0), path: "", left: 100, naturalWidth: 640, naturalHeight: 480 }, 200);
+    // 640 × 480 in a 200 px square: 200 × 150, 25 px from the top.
+    expect(view).toEqual({ scale: 200 / 640, offsetX: 100, offsetY: 25 });
+  });
+
+  it("takes the server's size, else a thumbnail's when it is the original", () => {
+    const item = itemAt(1);
+    expect(overlaySize(item, "", new Map())).toEqual({ width: 640, height: 480 });
+    const unsized = { ...item, width: null, height: null };
+    expect(overlaySize(unsized, "", new Map())).toBeNull();
+    expect(overlaySize(unsized, "", new Map([["1001\u241f", { width: 128, height: 96 }]]))).toEqual({ width: 128, height: 96 });
+    // A thumbnail scaled down to 256 px says nothing of the original's size.
+    expect(overlaySize(unsized, "", new Map([["1001\u241f", { width: 256, height: 192 }]]))).toBeNull();
   });
 });
 

@@ -13,25 +13,28 @@ import {
   useId,
   useLayoutEffect,
   useMemo,
+  useReducer,
   useRef,
   useState,
 } from "react";
 
-import { type CellActions, type CellOverlay, GalleryCell } from "./GalleryCell";
+import { type CellActions, GalleryCell, cellMedia } from "./GalleryCell";
 import {
   GAP,
   drawnRows,
   gridLayout,
+  positionLabel,
   rowAtFraction,
   rowCount,
   scrubFraction,
   windowRowCount,
 } from "./grid";
 import { LayerControls } from "./LayerControls";
+import { Motion } from "./motion";
 import { PAGE_SIZE, pageQuery, useGalleryPages } from "./pages";
 import { SCRUB_KEYS, Scrubber, type ScrubStep } from "./Scrubber";
 import { allSelected, clickSelection, isSelected, noSelection, selectedCount } from "./selection";
-import { SampleOverlay } from "./SampleOverlay";
+import { type OverlayCell, RowOverlay } from "./RowOverlay";
 import type { GalleryItem, GallerySource, LayerState, ModelRef, Selection } from "./types";
 import { useElementSize, useGridView } from "./useGridView";
 
@@ -58,6 +61,26 @@ export interface GalleryProps {
 
 /** Rows drawn beyond the visible ones, above and below. */
 const OVERSCAN = 2;
+/** Thumbnail sizes remembered at most (the samples whose size the server did not give). */
+const MAX_SIZES = 5000;
+/** The longest side of the server's thumbnails: a thumbnail smaller than this is the original itself. */
+const THUMBNAIL_SIZE = 256;
+
+const sizeKey = (item: GalleryItem, path: string) => `${item.id}\u241f${path}`;
+
+/**
+ * The size of the image a cell's overlays are drawn in (the original's pixels): the server's, else the
+ * thumbnail's when it was not scaled down (then it is the original); null when unknown.
+ */
+export function overlaySize(
+  item: GalleryItem,
+  path: string,
+  loaded: ReadonlyMap<string, { width: number; height: number }>,
+): { width: number; height: number } | null {
+  if (path === "" && item.width && item.height) return { width: item.width, height: item.height };
+  const thumbnail = loaded.get(sizeKey(item, path));
+  return thumbnail && Math.max(thumbnail.width, thumbnail.height) < THUMBNAIL_SIZE ? thumbnail : null;
+}
 
 export function Gallery({
   source,
@@ -82,7 +105,8 @@ export function Gallery({
   const layout = useMemo(() => gridLayout(Math.max(0, size.width - GAP), cellSize), [size.width, cellSize]);
   const totalRows = rowCount(knownTotal, layout.columns);
   const windowRows = windowRowCount(totalRows, layout.rowHeight);
-  const view = useGridView(scrollRef, totalRows, layout.rowHeight, windowRows);
+  const motion = useMemo(() => new Motion(), []);
+  const view = useGridView(scrollRef, totalRows, layout.rowHeight, windowRows, size.height, () => motion.moved());
   const { jumpToRow } = view;
 
   // A new width: the sample at the top stays at the top.
@@ -110,20 +134,37 @@ export function Gallery({
   const retry = head.isError ? () => void head.refetch() : pages.retry;
 
   // A new source starts at the top, with no range anchor.
-  const sourceHash = hashKey(source.key);
+  const sourceHash = useMemo(() => hashKey(source.key), [source.key]);
   const anchor = useRef<number | null>(null);
   useEffect(() => {
     anchor.current = null;
     jumpToRow(0);
   }, [sourceHash, jumpToRow]);
 
-  // -- selection and opening: one stable object for every cell ----------------------------------------------
+  // -- selection, opening and thumbnail sizes: one stable object for every cell ------------------------------
+  const sizes = useRef(new Map<string, { width: number; height: number }>());
+  const sizesFrame = useRef<number | null>(null);
+  const [, sizesChanged] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => () => {
+    if (sizesFrame.current !== null) cancelAnimationFrame(sizesFrame.current);
+  }, []);
   const latest = useRef({ selection, onSelectionChange, onOpen, pages });
   latest.current = { selection, onSelectionChange, onOpen, pages };
   const [notice, setNotice] = useState<string | null>(null);
   const actions = useMemo<CellActions>(
     () => ({
       open: (item, index) => latest.current.onOpen?.(item, index),
+      sized: (item, path, width, height) => {
+        const key = sizeKey(item, path);
+        if (sizes.current.has(key)) return;
+        if (sizes.current.size > MAX_SIZES) sizes.current.clear();
+        sizes.current.set(key, { width, height });
+        // One re-render for all the thumbnails that load in a frame.
+        sizesFrame.current ??= requestAnimationFrame(() => {
+          sizesFrame.current = null;
+          sizesChanged();
+        });
+      },
       check: (item, index, shift) => {
         const { onSelectionChange: change, selection: current, pages: loaded } = latest.current;
         if (!change) return;
@@ -150,10 +191,6 @@ export function Gallery({
 
   // -- overlays -------------------------------------------------------------------------------------------
   const itemModels = useMemo(() => models ?? [], [models]);
-  const overlay = useCallback<CellOverlay>(
-    (props) => <SampleOverlay {...props} layers={layers} models={itemModels} schema={schema ?? null} />,
-    [layers, itemModels, schema],
-  );
 
   // -- scrubber and keyboard ------------------------------------------------------------------------------
   const scrub = useCallback(
@@ -186,27 +223,45 @@ export function Gallery({
   // -- cells ----------------------------------------------------------------------------------------------
   const selectable = onSelectionChange !== undefined;
   const cells = [];
+  const overlays = [];
   for (let row = firstRow; row <= lastRow; row += 1) {
     const top = (row - view.base) * layout.rowHeight;
+    const drawn: OverlayCell[] = [];
     for (let column = 0; column < layout.columns; column += 1) {
       const index = row * layout.columns + column;
       if (index >= knownTotal) break;
       const item = pages.itemAt(index);
+      const left = GAP / 2 + column * (layout.cell + GAP);
+      const media = item ? cellMedia(item) : null;
+      const natural = item && media?.kind === "image" ? overlaySize(item, media.path, sizes.current) : null;
+      if (item && media && natural) drawn.push({ source: item, path: media.path, left, naturalWidth: natural.width, naturalHeight: natural.height });
       cells.push(
         <GalleryCell
           key={`${index}:${item?.id ?? ""}`}
           item={item}
           index={index}
           top={top}
-          left={GAP / 2 + column * (layout.cell + GAP)}
+          left={left}
           size={layout.cell}
           selected={item !== undefined && isSelected(selection, item.id)}
           selectable={selectable}
           actions={actions}
-          overlay={overlay}
         />,
       );
     }
+    overlays.push(
+      <RowOverlay
+        key={`overlay:${row}`}
+        cells={drawn}
+        top={top}
+        width={layout.columns * (layout.cell + GAP)}
+        size={layout.cell}
+        layers={layers}
+        models={itemModels}
+        schema={schema ?? null}
+        motion={motion}
+      />,
+    );
   }
 
   const count = selectedCount(selection, knownTotal);
@@ -218,6 +273,11 @@ export function Gallery({
           {total === null ? "Loading samples…" : `${knownTotal.toLocaleString("en-US")} samples`}
           {selectable && count > 0 ? ` · ${count.toLocaleString("en-US")} selected` : ""}
         </span>
+        {totalRows > visibleRows ? (
+          <span className="sg-position muted" aria-hidden="true">
+            {positionLabel(position, knownTotal)}
+          </span>
+        ) : null}
         {selectable ? (
           <span className="sg-select">
             <button type="button" onClick={() => onSelectionChange(allSelected())} disabled={knownTotal === 0}>
@@ -256,6 +316,7 @@ export function Gallery({
         >
           <div className="sg-spacer" style={{ height: windowRows * layout.rowHeight }}>
             {cells}
+            {overlays}
           </div>
           {total === 0 ? <p className="state empty sg-empty">No samples match.</p> : null}
         </div>

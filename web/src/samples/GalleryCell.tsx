@@ -1,9 +1,8 @@
-// One gallery cell: the sample in small (a thumbnail with its overlays, the first lines of a text, a
-// composite's first image, a player's or a file's name), a checkbox, its key and a badge. Cells are memoised
-// and take only stable props, so scrolling re-renders only the cells that come into view.
-import { memo, useCallback, useMemo, useState } from "react";
+// One gallery cell: the sample in small (a thumbnail, the first lines of a text, a composite's first image, a
+// player's or a file's name), a checkbox, its key and a badge. Cells are memoised and take only stable props,
+// so scrolling renders only the cells that come into view. Overlays are drawn per row (RowOverlay.tsx).
+import { memo, useCallback, useMemo } from "react";
 
-import { containRect } from "./grid";
 import { type Media, firstLines, sampleMedia, thumbnailUrl } from "./media";
 import type { GalleryItem } from "./types";
 
@@ -11,18 +10,9 @@ import type { GalleryItem } from "./types";
 export interface CellActions {
   open: (item: GalleryItem, index: number) => void;
   check: (item: GalleryItem, index: number, shift: boolean) => void;
+  /** A thumbnail loaded with this natural size (for samples whose size the server did not give). */
+  sized: (item: GalleryItem, path: string, width: number, height: number) => void;
 }
-
-/** The overlays drawn over a cell's image (the gallery passes one that draws the sample's layers). */
-export type CellOverlay = (props: {
-  item: GalleryItem;
-  /** The part of the sample the image is ("" itself, a composite's member). */
-  path: string;
-  width: number;
-  height: number;
-  naturalWidth: number;
-  naturalHeight: number;
-}) => React.ReactNode;
 
 export interface GalleryCellProps {
   item: GalleryItem | undefined;
@@ -33,12 +23,11 @@ export interface GalleryCellProps {
   selected: boolean;
   selectable: boolean;
   actions: CellActions;
-  overlay?: CellOverlay;
 }
 
 const mediaCache = new WeakMap<GalleryItem, Media | null>();
 
-/** The one thing a cell shows of a sample. */
+/** The one thing a cell shows of a sample (media.ts's dispatch in small: a composite's first image). */
 export function cellMedia(item: GalleryItem): Media | null {
   const cached = mediaCache.get(item);
   if (cached !== undefined) return cached;
@@ -48,52 +37,33 @@ export function cellMedia(item: GalleryItem): Media | null {
   return media;
 }
 
-/** The thumbnail's longest side the server makes: a thumbnail smaller than this is the original itself. */
-const THUMBNAIL_SIZE = 256;
+/** The thumbnail of a cell's image: the server's, or one of a composite's member. */
+export function cellThumbnail(item: GalleryItem, media: Media): string {
+  return media.path === "" && item.thumbnail ? item.thumbnail : thumbnailUrl(media.locator ?? "");
+}
 
-function CellImage({ item, media, size, overlay }: { item: GalleryItem; media: Media; size: number; overlay?: CellOverlay }) {
-  const [loaded, setLoaded] = useState<{ width: number; height: number } | null>(null);
-  const src = media.path === "" && item.thumbnail ? item.thumbnail : thumbnailUrl(media.locator ?? "");
-  // Overlays are in the original's pixels: its size from the server, else the thumbnail's when it was not
-  // scaled down (then it is the original).
-  const natural =
-    media.path === "" && item.width && item.height
-      ? { width: item.width, height: item.height }
-      : loaded && Math.max(loaded.width, loaded.height) < THUMBNAIL_SIZE
-        ? loaded
-        : null;
-  const shape = natural ?? loaded;
-  const box = shape ? containRect(shape.width, shape.height, size, size) : null;
-  const onLoad = useCallback((event: React.SyntheticEvent<HTMLImageElement>) => {
-    const image = event.currentTarget;
-    setLoaded({ width: image.naturalWidth, height: image.naturalHeight });
-  }, []);
+function CellImage({ item, media, size, actions }: { item: GalleryItem; media: Media; size: number; actions: CellActions }) {
+  const known = media.path === "" && Boolean(item.width && item.height);
+  const onLoad = useCallback(
+    (event: React.SyntheticEvent<HTMLImageElement>) => {
+      if (known) return;
+      const image = event.currentTarget;
+      actions.sized(item, media.path, image.naturalWidth, image.naturalHeight);
+    },
+    [actions, item, media.path, known],
+  );
   return (
-    <>
-      <img
-        className="sg-thumb"
-        src={src}
-        alt=""
-        loading="lazy"
-        decoding="async"
-        draggable={false}
-        width={size}
-        height={size}
-        onLoad={onLoad}
-      />
-      {overlay && natural && box ? (
-        <div className="sg-overlay" style={{ left: box.left, top: box.top, width: box.width, height: box.height }}>
-          {overlay({
-            item,
-            path: media.path,
-            width: box.width,
-            height: box.height,
-            naturalWidth: natural.width,
-            naturalHeight: natural.height,
-          })}
-        </div>
-      ) : null}
-    </>
+    <img
+      className="sg-thumb"
+      src={cellThumbnail(item, media)}
+      alt=""
+      loading="lazy"
+      decoding="async"
+      draggable={false}
+      width={size}
+      height={size}
+      onLoad={onLoad}
+    />
   );
 }
 
@@ -105,11 +75,11 @@ function fileName(locator: string | undefined): string {
   return clean.slice(clean.lastIndexOf("/") + 1) || clean;
 }
 
-function CellBody({ item, size, overlay }: { item: GalleryItem; size: number; overlay?: CellOverlay }) {
+function CellBody({ item, size, actions }: { item: GalleryItem; size: number; actions: CellActions }) {
   const media = cellMedia(item);
   const text = useMemo(() => (media?.kind === "text" ? firstLines(media.text ?? "") : ""), [media]);
   if (!media) return <span className="sg-none muted">{item.data_type ?? "No preview"}</span>;
-  if (media.kind === "image") return <CellImage item={item} media={media} size={size} overlay={overlay} />;
+  if (media.kind === "image") return <CellImage item={item} media={media} size={size} actions={actions} />;
   if (media.kind === "text") return <pre className="sg-text">{text}</pre>;
   return (
     <span className="sg-file">
@@ -119,17 +89,7 @@ function CellBody({ item, size, overlay }: { item: GalleryItem; size: number; ov
   );
 }
 
-export const GalleryCell = memo(function GalleryCell({
-  item,
-  index,
-  top,
-  left,
-  size,
-  selected,
-  selectable,
-  actions,
-  overlay,
-}: GalleryCellProps) {
+export const GalleryCell = memo(function GalleryCell({ item, index, top, left, size, selected, selectable, actions }: GalleryCellProps) {
   const style = { top, left, width: size };
   if (!item) {
     return (
@@ -140,13 +100,7 @@ export const GalleryCell = memo(function GalleryCell({
     );
   }
   return (
-    <div
-      className={`sg-cell${selected ? " selected" : ""}`}
-      style={style}
-      data-sample-id={item.id}
-      data-index={index}
-      data-tone={item.tone}
-    >
+    <div className={`sg-cell${selected ? " selected" : ""}`} style={style} data-sample-id={item.id} data-index={index} data-tone={item.tone}>
       <button
         type="button"
         className="sg-media"
@@ -155,7 +109,7 @@ export const GalleryCell = memo(function GalleryCell({
         aria-label={`Open ${item.key}`}
         title={item.key}
       >
-        <CellBody item={item} size={size} overlay={overlay} />
+        <CellBody item={item} size={size} actions={actions} />
       </button>
       <div className="sg-caption">
         {selectable ? (

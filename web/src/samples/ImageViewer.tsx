@@ -5,7 +5,7 @@ import { type PointerEvent, useCallback, useEffect, useRef, useState } from "rea
 
 import { OverlayCanvas } from "../overlays/OverlayCanvas";
 import { type View, containView, panView, zoomView } from "../overlays/view";
-import { type LayerSource, useDrawOptions, useSampleLayers } from "./SampleOverlay";
+import { type LayerSource, useDrawOptions, useSampleLayers } from "./sampleLayers";
 import type { LayerState, ModelRef } from "./types";
 import { useElementSize } from "./useGridView";
 
@@ -150,6 +150,8 @@ export function ImageViewer({
         <img
           src={src}
           alt={alt}
+          // Zoomed far in by hand, pixels show as squares: what a keypoint sits on can be checked to the pixel.
+          className={custom && custom.scale >= 4 ? "pixelated" : undefined}
           data-testid={imageTestId}
           decoding="async"
           draggable={false}

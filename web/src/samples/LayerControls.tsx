@@ -1,6 +1,6 @@
 // The overlays' switches: ground truth, each model's inferences (in their layer colours), the confidence
 // floor, and TP / FP / FN colouring. Controlled: the page that owns the LayerState keeps it (in its URL).
-import { useId } from "react";
+import { memo, useId } from "react";
 
 import { GROUND_TRUTH_COLOUR, modelColour } from "../overlays/palette";
 import { isModelShown, withModel } from "./layerState";
@@ -19,7 +19,8 @@ function Swatch({ colour }: { colour: string }) {
   return <span className="sg-swatch" style={{ background: colour }} aria-hidden="true" />;
 }
 
-export function LayerControls({ value, onChange, models, compact = false }: LayerControlsProps) {
+// Memoised: the gallery re-renders as rows scroll into view, the controls only when their props change.
+export const LayerControls = memo(function LayerControls({ value, onChange, models, compact = false }: LayerControlsProps) {
   const sliderId = useId();
   return (
     <fieldset className={`sg-layers${compact ? " compact" : ""}`}>
@@ -61,4 +62,4 @@ export function LayerControls({ value, onChange, models, compact = false }: Laye
       </label>
     </fieldset>
   );
-}
+});

@@ -9,7 +9,7 @@ import type { Layer } from "../overlays/layers";
 import { aboveThreshold } from "../overlays/draw";
 import { ImageViewer } from "./ImageViewer";
 import { type Media, assetUrl, sampleMedia } from "./media";
-import { type LayerSource, useSampleLayers } from "./SampleOverlay";
+import { type LayerSource, useSampleLayers } from "./sampleLayers";
 import { type Segment, textPieces } from "./textPieces";
 import type { LayerState, ModelRef } from "./types";
 

@@ -23,7 +23,7 @@ import { urlLayers } from "./layerState";
 import { assetUrl, sampleMedia } from "./media";
 import { type Neighbours, neighboursQuery, stepContextOf } from "./navigation";
 import { type BodySample, SampleBody } from "./SampleBody";
-import { cachedLayers, visibleLayers, workflowSchemaOf } from "./SampleOverlay";
+import { cachedLayers, visibleLayers, workflowSchemaOf } from "./sampleLayers";
 import type { ModelRef, SampleDetail, SampleFields, SampleItem } from "./types";
 
 type Values = Record<string, unknown>;

@@ -1,6 +1,6 @@
 // The scrubber: a track beside the gallery whose thumb shows where the view is ("12,345 / 1,000,000") and
 // jumps anywhere on a click or a drag; Home / End / PageUp / PageDown and the arrows move it from the keyboard.
-import { type KeyboardEvent, type PointerEvent, useRef } from "react";
+import { type KeyboardEvent, type PointerEvent, useRef, useState } from "react";
 
 import { positionLabel } from "./grid";
 
@@ -35,6 +35,7 @@ export function Scrubber({ index, total, fraction, onScrub, onStep, controls }: 
   const track = useRef<HTMLDivElement>(null);
   const drag = useRef<{ top: number; height: number; frame: number | null; fraction: number } | null>(null);
   const label = positionLabel(index, total);
+  const [dragging, setDragging] = useState(false);
 
   const fractionAt = (clientY: number) => {
     const box = drag.current;
@@ -47,6 +48,7 @@ export function Scrubber({ index, total, fraction, onScrub, onStep, controls }: 
     const rect = track.current.getBoundingClientRect();
     drag.current = { top: rect.top, height: rect.height, frame: null, fraction: 0 };
     track.current.setPointerCapture?.(event.pointerId);
+    setDragging(true);
     onScrub(fractionAt(event.clientY));
     event.preventDefault();
   };
@@ -70,6 +72,7 @@ export function Scrubber({ index, total, fraction, onScrub, onStep, controls }: 
       onScrub(box.fraction);
     }
     drag.current = null;
+    setDragging(false);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -82,7 +85,7 @@ export function Scrubber({ index, total, fraction, onScrub, onStep, controls }: 
   return (
     <div
       ref={track}
-      className="sg-scrubber"
+      className={`sg-scrubber${dragging ? " dragging" : ""}`}
       role="scrollbar"
       aria-orientation="vertical"
       aria-controls={controls}

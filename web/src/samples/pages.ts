@@ -99,7 +99,9 @@ export function useGalleryPages(source: GallerySource, start: number, end: numbe
   }, [first, last]);
   // Pages already cached are shown at once without waiting; only requests wait for the view to settle.
   const settled = useSettled(wanted, wantedKey, SETTLE_MS, MAX_SETTLE_MS);
-  const results = useQueries({ queries: settled.map((page) => pageQuery(source, pageSize, page)) });
+  // The same array while the pages do not change: useQueries then does not hash every page's key again.
+  const queries = useMemo(() => settled.map((page) => pageQuery(source, pageSize, page)), [settled, source, pageSize]);
+  const results = useQueries({ queries });
   const version = results.map((result) => result.dataUpdatedAt).join(",");
   const failed = results.find((result) => result.isError);
 
@@ -107,12 +109,17 @@ export function useGalleryPages(source: GallerySource, start: number, end: numbe
     evictPages(client, source.key, MAX_CACHED_PAGES + settled.length);
   }, [client, source.key, settled.length, version]);
 
-  const itemAt = useCallback(
-    (index: number) => client.getQueryData<GalleryPage>(pageKey(source, pageSize, Math.floor(index / pageSize)))?.items[index % pageSize],
-    // `version` changes when a page arrives, so cells read the new data.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [client, source, pageSize, version],
-  );
+  const itemAt = useMemo(() => {
+    // Each page looked up in the cache once (a lookup hashes the key, which holds the source's whole query),
+    // not once per cell; `version` changes when a page arrives, which makes a new lookup.
+    const found = new Map<number, GalleryPage | undefined>();
+    void version;
+    return (index: number) => {
+      const page = Math.floor(index / pageSize);
+      if (!found.has(page)) found.set(page, client.getQueryData<GalleryPage>(pageKey(source, pageSize, page)));
+      return found.get(page)?.items[index % pageSize];
+    };
+  }, [client, source, pageSize, version]);
 
   const idsBetween = useCallback(
     async (from: number, to: number) => {

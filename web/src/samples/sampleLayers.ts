@@ -1,10 +1,9 @@
-// The layers of a sample (or of one member of a composite) drawn over its image with the overlays'
-// OverlayCanvas, switched on and off by a LayerState. Layers are collected once per sample and kept with it
-// (a WeakMap on the item), so a re-render, a toggle or the slider only redraws.
-import { memo, useMemo } from "react";
+// The layers of a sample (or of one member of a composite), switched on and off by a LayerState. Layers are
+// collected once per sample and kept with it (a WeakMap on the item), so a re-render, a toggle or the slider
+// only redraws.
+import { useMemo } from "react";
 
 import { type Layer, type ModelResult, buildLayers } from "../overlays/layers";
-import { OverlayCanvas } from "../overlays/OverlayCanvas";
 import { type WorkflowSchema, asWorkflowSchema } from "../overlays/schema";
 import { isModelShown } from "./layerState";
 import type { LayerState, ModelRef } from "./types";
@@ -114,43 +113,3 @@ export function useDrawOptions(state: LayerState, showText: boolean) {
     [state.minConfidence, state.matchColouring, showText],
   );
 }
-
-export interface SampleOverlayProps {
-  item: LayerSource;
-  path: string;
-  width: number;
-  height: number;
-  naturalWidth: number;
-  naturalHeight: number;
-  layers: LayerState;
-  models: readonly ModelRef[];
-  schema: Record<string, unknown> | null;
-  /** Labels and scores drawn as text (off in small cells). */
-  showText?: boolean;
-}
-
-export const SampleOverlay = memo(function SampleOverlay({
-  item,
-  path,
-  width,
-  height,
-  naturalWidth,
-  naturalHeight,
-  layers,
-  models,
-  schema,
-  showText = false,
-}: SampleOverlayProps) {
-  const shown = useSampleLayers(item, path, models, schema, layers);
-  const options = useDrawOptions(layers, showText);
-  return (
-    <OverlayCanvas
-      width={width}
-      height={height}
-      naturalWidth={naturalWidth}
-      naturalHeight={naturalHeight}
-      layers={shown}
-      options={options}
-    />
-  );
-});

@@ -1,8 +1,8 @@
 // The gallery's virtualiser: fixed-height rows in a scroll area that holds a window of them (grid.ts says
 // why), re-rendering only when the first visible row changes, never on the scroll events in between.
 // The rows are laid out in the scroll area's own coordinates, so the browser moves them as it scrolls; a
-// re-render happens once per row crossed, synchronously inside the scroll event (flushSync), so the new row
-// is in place before the frame is painted.
+// re-render happens once per row crossed, after the scroll event (the overscan rows are already there), except
+// when the window moves, which re-renders inside the event (flushSync) since the offset jumps with it.
 import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 
@@ -25,28 +25,43 @@ export function useGridView(
   totalRows: number,
   rowHeight: number,
   windowRows: number,
+  /** The scroll area's height (measured by its owner: reading it in the scroll event would force a layout). */
+  viewport: number,
+  /** Called when the first visible row changes, before the rows are drawn. */
+  onMove?: () => void,
 ): GridView {
   const [state, setState] = useState<GridViewState>({ base: 0, first: 0 });
   const current = useRef(state);
   current.current = state;
-  const geometry = useRef({ totalRows, rowHeight, windowRows });
-  geometry.current = { totalRows, rowHeight, windowRows };
+  const geometry = useRef({ totalRows, rowHeight, windowRows, viewport });
+  geometry.current = { totalRows, rowHeight, windowRows, viewport };
   const pendingScroll = useRef<number | null>(null);
+  const moved = useRef(onMove);
+  moved.current = onMove;
 
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
     const onScroll = () => {
-      const { totalRows: rows, rowHeight: height, windowRows: window } = geometry.current;
+      const { totalRows: rows, rowHeight: height, windowRows: window, viewport: visible } = geometry.current;
       const previous = current.current;
       let view = { base: previous.base, scrollTop: element.scrollTop };
-      const moved = rebase(view, rows, window, height, element.clientHeight);
-      if (moved) {
-        element.scrollTop = moved.scrollTop;
-        view = moved;
+      const shifted = rebase(view, rows, window, height, visible);
+      if (shifted) {
+        element.scrollTop = shifted.scrollTop;
+        view = shifted;
       }
       const first = view.base + Math.floor(view.scrollTop / height);
-      if (moved || first !== previous.first) flushSync(() => setState({ base: view.base, first }));
+      if (shifted) {
+        // The scroll offset jumped with the window: the rows must move in this same frame.
+        moved.current?.();
+        flushSync(() => setState({ base: view.base, first }));
+      } else if (first !== previous.first) {
+        // A row crossed the top: drawn rows beyond the screen (overscan) cover the frame or two until React
+        // renders, so the scroll event itself stays short.
+        moved.current?.();
+        setState({ base: view.base, first });
+      }
     };
     element.addEventListener("scroll", onScroll, { passive: true });
     return () => element.removeEventListener("scroll", onScroll);
@@ -55,6 +70,7 @@ export function useGridView(
   const jumpToRow = useCallback((row: number) => {
     const { totalRows: rows, rowHeight: height, windowRows: window } = geometry.current;
     const view = viewAtRow(row, rows, window, height);
+    moved.current?.();
     pendingScroll.current = view.scrollTop;
     // A new object even when nothing moved, so the layout effect below runs and sets the offset.
     setState({ base: view.base, first: view.base + Math.floor(view.scrollTop / height) });
