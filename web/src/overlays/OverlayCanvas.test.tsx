@@ -1,4 +1,4 @@
-import { render } from "@testing-library/react";
+import { act, render } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { buildLayers } from "./layers";
@@ -30,6 +30,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  vi.unstubAllGlobals();
   Object.defineProperty(window, "devicePixelRatio", { configurable: true, value: 1 });
 });
 
@@ -71,6 +72,27 @@ describe("OverlayCanvas", () => {
       [2, 0, 0, 2, 0, 0],
     ]);
     expect(ctx.ops("clearRect")[0].args).toEqual([0, 0, 200, 100]);
+  });
+
+  it("follows the device pixel ratio when the window moves to another screen", () => {
+    const listeners: (() => void)[] = [];
+    const queries: string[] = [];
+    vi.stubGlobal("matchMedia", (query: string) => {
+      queries.push(query);
+      return {
+        addEventListener: (_: string, listener: () => void) => listeners.push(listener),
+        removeEventListener: () => undefined,
+      };
+    });
+    const { container } = render(
+      <OverlayCanvas width={100} height={50} naturalWidth={100} naturalHeight={50} layers={layers} options={OPTIONS} />,
+    );
+    expect(canvasOf(container).width).toBe(100);
+    expect(queries).toEqual(["(resolution: 1dppx)"]);
+    Object.defineProperty(window, "devicePixelRatio", { configurable: true, value: 3 });
+    act(() => listeners.forEach((listener) => listener()));
+    expect([canvasOf(container).width, canvasOf(container).height]).toEqual([300, 150]);
+    expect(JSON.parse(canvasOf(container).dataset.view ?? "").dpr).toBe(3);
   });
 
   it("redraws when the props change", () => {
