@@ -272,7 +272,6 @@ export default function SampleDetailPage() {
     index !== null && near ? `${(index + 1).toLocaleString("en-US")} of ${near.total.toLocaleString("en-US")}` : null;
   const studioParams = new URLSearchParams(search);
   studioParams.delete("i");
-  studioParams.delete("layers");
   return (
     <div className="sd-page">
       <header className="sd-header">

@@ -23,9 +23,22 @@ describe("fields as table rows", () => {
       ["is_failure", "false"],
       ["per_point.eye", "0.02000"],
       ["per_point.mouth", "—"],
-      ["keypoints", "Keypoints"],
+      ["keypoints", "Keypoints · 1 point"],
       ["bboxes", "2 bounding boxes"],
       ["tags", "a, b"],
+    ]);
+  });
+
+  it("describes annotations and assets in a few words", () => {
+    const rows = flattenFields({
+      box: { top_left: [1, 2.5], bottom_right: [10, 20], label: "cat", score: 0.875, data_type: "ANNOTATION/BOUNDING_BOX" },
+      span: { text_field: "text", start: 3, end: 9, data_type: "ANNOTATION/TEXT_SEGMENT" },
+      mask: { locator: "/m/1.png", data_type: "ASSET/IMAGE" },
+    });
+    expect(rows.map(([, value]) => formatValue(value))).toEqual([
+      'Bounding box · "cat" · [1, 2.500]–[10, 20] · score 0.875',
+      "Text segment · 3–9",
+      "Image · /m/1.png",
     ]);
   });
 

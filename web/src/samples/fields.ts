@@ -20,6 +20,21 @@ function typeName(tag: string): string {
   return name.charAt(0) + name.slice(1).toLowerCase().replace(/_/g, " ");
 }
 
+const point = (value: unknown) =>
+  Array.isArray(value) ? `[${value.map((n) => formatValue(n)).join(", ")}]` : "";
+
+/** An annotation or asset in a few words: its type, label and score, and how many points or where its box is. */
+export function describeTagged(tag: string, value: Values): string {
+  const parts = [typeName(tag)];
+  if (typeof value.label === "string") parts.push(`"${value.label}"`);
+  if (Array.isArray(value.points)) parts.push(`${value.points.length} point${value.points.length === 1 ? "" : "s"}`);
+  if (Array.isArray(value.top_left) && Array.isArray(value.bottom_right)) parts.push(`${point(value.top_left)}–${point(value.bottom_right)}`);
+  if (typeof value.start === "number" && typeof value.end === "number") parts.push(`${value.start}–${value.end}`);
+  if (typeof value.score === "number") parts.push(`score ${formatNumber(value.score, 3)}`);
+  if (typeof value.locator === "string") parts.push(value.locator);
+  return parts.join(" · ");
+}
+
 function plural(noun: string): string {
   if (noun.endsWith("s")) return noun;
   return noun.endsWith("x") ? `${noun}es` : `${noun}s`;
@@ -36,7 +51,7 @@ export const isSummary = (value: unknown): value is Summary => isRecord(value) &
 export function flattenFields(value: unknown, prefix = "", depth = 0): [string, unknown][] {
   if (value === undefined) return [];
   const tag = tagOf(value);
-  if (tag && prefix !== "") return [[prefix, { summary: typeName(tag) } satisfies Summary]];
+  if (tag && prefix !== "") return [[prefix, { summary: describeTagged(tag, value as Values) } satisfies Summary]];
   if (Array.isArray(value)) {
     if (value.every((entry) => entry === null || ["string", "number", "boolean"].includes(typeof entry)) && value.length <= 8) {
       return [[prefix, value]];
