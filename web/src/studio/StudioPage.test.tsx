@@ -327,9 +327,11 @@ describe("the Studio", () => {
     const { requests } = serve({ "POST /api/v1/app/studio/test-cases": () => json(CREATED, 201) });
     renderApp("/studio?suite=7&case=12&models=2&q=meta.pose%3Ain%3Aprofile");
     await waitFor(() => expect(count()).toHaveTextContent("100 of 300 samples"));
-    expect(screen.getByTestId("studio-create")).toBeDisabled();
+    // Nothing ticked: the button offers every sample the filters match.
+    expect(screen.getByTestId("studio-create")).toHaveTextContent("Create test case of 100 samples");
     await userEvent.click(await screen.findByRole("checkbox", { name: "face-3" }));
     await userEvent.click(screen.getByRole("checkbox", { name: "face-9" }));
+    expect(screen.getByTestId("studio-create")).toHaveTextContent("Create test case of 2 samples");
     await userEvent.click(screen.getByTestId("studio-create"));
 
     const dialog = within(screen.getByTestId("create-dialog"));

@@ -338,7 +338,9 @@ function StudioView({ state, update, fields }: { state: StudioState; update: Upd
   }, [delta, state.testCase, suiteId, settled]);
 
   const total = delta ? (deltaSummary.data?.total ?? 0) : (count.data?.total ?? 0);
-  const selected = selectedCount(selection, total);
+  // With nothing ticked, the page's own answer is the selection: a filtered view is what a user means to save.
+  const effective: Selection = selectedCount(selection, total) > 0 ? selection : { mode: "all", excluded: new Set() };
+  const selected = selectedCount(effective, total);
   const [dialog, setDialog] = useState<"create" | "split" | null>(null);
 
   const onBin = useCallback(
@@ -354,13 +356,13 @@ function StudioView({ state, update, fields }: { state: StudioState; update: Upd
     ? `${delta.metric}: ${names.models.get(delta.modelId) ?? delta.modelId} vs ${names.models.get(delta.baselineId) ?? delta.baselineId}`
     : suggestName(state.predicates, state.differences, names);
   const createBody = async (form: Parameters<typeof createTestCaseBody>[0]) => {
-    if (delta && state.testCase !== null && selection.mode === "all") {
+    if (delta && state.testCase !== null && effective.mode === "all") {
       // The samples behind a delta are no query the server could re-run: "all" becomes their ids.
       const ids = await allDeltaIds(suiteId, state.testCase, delta);
-      const kept = ids.filter((id) => !selection.excluded.has(id));
+      const kept = ids.filter((id) => !effective.excluded.has(id));
       return createTestCaseBody(form, query, { mode: "ids", ids: new Set(kept) });
     }
-    return createTestCaseBody(form, query, selection);
+    return createTestCaseBody(form, query, effective);
   };
 
   const suite = fields.suite;
