@@ -3,7 +3,7 @@
 // pages it stops on, not for every page it passes). Pages no longer drawn stay cached up to a bound, oldest
 // dropped first, so memory does not grow with the distance scrolled.
 import { type QueryClient, queryOptions, useQueries, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 
 import type { GalleryItem, GalleryPage, GallerySource } from "./types";
 
@@ -109,17 +109,20 @@ export function useGalleryPages(source: GallerySource, start: number, end: numbe
     evictPages(client, source.key, MAX_CACHED_PAGES + settled.length);
   }, [client, source.key, settled.length, version]);
 
+  // A page's arrival fills up to a screen of cells at once: rendered as a transition, in slices React can
+  // interrupt for the next scroll, rather than as one long task.
+  const shownVersion = useDeferredValue(version);
   const itemAt = useMemo(() => {
     // Each page looked up in the cache once (a lookup hashes the key, which holds the source's whole query),
-    // not once per cell; `version` changes when a page arrives, which makes a new lookup.
+    // not once per cell; the version changes when a page arrives, which makes a new lookup.
     const found = new Map<number, GalleryPage | undefined>();
-    void version;
+    void shownVersion;
     return (index: number) => {
       const page = Math.floor(index / pageSize);
       if (!found.has(page)) found.set(page, client.getQueryData<GalleryPage>(pageKey(source, pageSize, page)));
       return found.get(page)?.items[index % pageSize];
     };
-  }, [client, source, pageSize, version]);
+  }, [client, source, pageSize, shownVersion]);
 
   const idsBetween = useCallback(
     async (from: number, to: number) => {
