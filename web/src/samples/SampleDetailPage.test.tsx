@@ -1,7 +1,7 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { createQueryClient } from "../App";
 import { installShortcuts } from "../shortcuts";
@@ -181,6 +181,21 @@ describe("the sample detail page", () => {
 
   it("steps through the Studio's list with the buttons and the arrow keys, the neighbours fetched ahead", async () => {
     const { requests } = serve();
+    const preloaded: string[] = [];
+    vi.stubGlobal(
+      "Image",
+      class {
+        decoding = "";
+        #src = "";
+        get src() {
+          return this.#src;
+        }
+        set src(url: string) {
+          this.#src = url;
+          preloaded.push(url);
+        }
+      },
+    );
     const { router } = renderPage("/samples/14?suite=7&models=1,2&case=31&q=meta.pose:in:profile&i=4");
     await screen.findByRole("heading", { name: "face-14.png" });
     const position = screen.getByRole("status", { name: "Position in the list" });
@@ -200,6 +215,8 @@ describe("the sample detail page", () => {
       expect(asked).toContain("/api/v1/app/samples/13");
       expect(asked).toContain("/api/v1/app/samples/15");
     });
+    // And their full-resolution images.
+    expect(preloaded).toEqual(expect.arrayContaining(["/api/v1/app/assets/file?locator=%2Fdata%2Fface-13.png", "/api/v1/app/assets/file?locator=%2Fdata%2Fface-15.png"]));
 
     fireEvent.click(screen.getByRole("button", { name: "Next →" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/samples/15"));

@@ -178,28 +178,35 @@ function KeyValues({ label, value }: { label: string; value: Values | null }) {
 }
 
 // -- neighbours -----------------------------------------------------------------------------------------------
-/** Starts loading a sample's detail and its images, so that stepping to it shows it at once. */
+/** Images loading ahead, kept referenced until they are used (the browser's cache then has them). */
+const preloaded: HTMLImageElement[] = [];
+const MAX_PRELOADED = 8;
+
+function preload(url: string): void {
+  if (preloaded.some((image) => image.src.endsWith(url))) return;
+  const image = new Image();
+  image.decoding = "async";
+  image.src = url;
+  preloaded.push(image);
+  if (preloaded.length > MAX_PRELOADED) preloaded.shift();
+}
+
+/**
+ * Starts loading the neighbours' details and images, so that stepping to one shows it at once. Loads are not
+ * cancelled on leaving: the step that follows is usually to one of them.
+ */
 function usePrefetch(items: readonly (SampleItem | null)[], suite: number | null, models: readonly number[]) {
   const queryClient = useQueryClient();
   const ids = items.map((item) => item?.id ?? "").join(",");
   useEffect(() => {
     if (suite === null) return;
-    const images: HTMLImageElement[] = [];
     for (const item of items) {
       if (!item) continue;
       void queryClient.prefetchQuery(sampleDetailQuery(item.id, suite, models));
       for (const part of sampleMedia(item.data, item.data_type, item.locator, item.thumbnail !== null).parts) {
-        if (part.kind !== "image" || !part.locator) continue;
-        const image = new Image();
-        image.decoding = "async";
-        image.src = assetUrl(part.locator);
-        images.push(image);
+        if (part.kind === "image" && part.locator) preload(assetUrl(part.locator));
       }
     }
-    return () => {
-      // Leaving this sample: images not needed any more stop loading.
-      for (const image of images) if (!image.complete) image.src = "";
-    };
     // `ids` stands for the items (new arrays of the same samples must not prefetch again).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ids, suite, models.join(","), queryClient]);
