@@ -32,6 +32,13 @@ INSTALL_HINT = (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # No test may read or write the user's own store (~/.assay): anything that falls back to the default
+    # home gets a fresh one of this run's. Tests that need a home of their own still set ASSAY_HOME.
+    if "ASSAY_HOME" not in os.environ:
+        os.environ["ASSAY_HOME"] = tempfile.mkdtemp(prefix="assay-test-home-")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
