@@ -624,6 +624,24 @@ def test_histograms_count_and_average_as_numpy_does(world: World, studio: Studio
     assert flag.categories == ["false", "true"] and flag.counts == [int((~flags).sum()), int(flags.sum())]
 
 
+def test_histogram_means_of_a_metric_every_sample_has(world: World, studio: Studio) -> None:
+    alpha = world.model_ids["alpha"]
+    query = q(world, test_case_id=world.case_ids["late"])
+    found = studio.histograms(
+        HistogramRequest(query=query, fields=["meta.pose", "gt.factor"], metric="metric.quality", model_ids=[alpha])
+    )
+    rows = [world.index_of[i] for i in reference(world, query)]
+    quality = np.array([expected_model(world, "alpha", "strict", i)["metric.quality"] for i in rows])
+    poses = np.array([expected_row(world, i)["meta.pose"] for i in rows])
+    pose, factor = found.histograms
+    assert pose.means[str(alpha)] == pytest.approx([float(quality[poses == p].mean()) for p in POSES])
+    factors = np.array([expected_row(world, i)["gt.factor"] for i in rows])
+    bins = np.minimum(((factors - factors.min()) / (factors.max() - factors.min()) * 20).astype(int), 19)
+    expected = [float(quality[bins == b].mean()) if (bins == b).any() else None for b in range(20)]
+    assert factor.means[str(alpha)] == pytest.approx(expected)
+    assert factor.counts == np.bincount(bins, minlength=20).tolist()
+
+
 def test_histograms_of_chosen_fields_and_a_constant_one(world: World, studio: Studio) -> None:
     alpha = world.model_ids["alpha"]
     query = q(world, predicates=[Predicate(field="meta.camera.id", op="in", values=[2])])

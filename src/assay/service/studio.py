@@ -8,10 +8,10 @@ tables' fields and quoted, client values are bound parameters, category values a
 codes of a sorted dictionary. The first page and the count come from one statement (a top-N, no full sort);
 a later page of the same query is a slice of its whole order, kept for scrolling (a bounded LRU of queries).
 Page items (sample data, ground truth, inferences, metrics) are read from the store by id, a handful of rows,
-not from the columnar tables. Histograms: DuckDB finds the matching rows, then compiled kernels
-(:func:`~assay.service.sample_table.bin_numbers`, :func:`~assay.service.sample_table.bin_codes`) count each
-field's bins and sum each model's metric over the columns kept as numpy, one field per thread; a grouped SQL
-query over the same rows was several times slower at a million samples.
+not from the columnar tables. Histograms: DuckDB finds the matching rows, then one compiled pass
+(:func:`~assay.service.sample_table.bin_all`) counts every field's bins and sums each model's metric over the
+columns kept as numpy matrices; a grouped SQL query over the same rows was several times slower at a million
+samples.
 
 Tables are built once and cached:
 
@@ -44,7 +44,6 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,8 +63,7 @@ from assay.service.sample_table import (
     ColumnTable,
     FieldSpec,
     as_text,
-    bin_codes,
-    bin_numbers,
+    bin_all,
     build_inference_table,
     build_metrics_table,
     build_suite_table,
@@ -104,6 +102,9 @@ _SUITES_KEPT = 256
 
 #: Queries whose whole order is kept for their later pages (a million ids is 8 MB).
 _ORDERS_KEPT = 16
+
+#: Field matrices kept for histograms (the fields of a suite at a million samples: ~200 MB).
+_MATRICES_KEPT = 6
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff")
 
@@ -653,7 +654,8 @@ class Studio:
         self._suites_lock = threading.Lock()
         self._orders: OrderedDict[Hashable, tuple[Int64Array, npt.NDArray[Any] | None]] = OrderedDict()
         self._orders_lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1), thread_name_prefix="studio")
+        self._matrices: OrderedDict[Hashable, npt.NDArray[Any]] = OrderedDict()
+        self._matrices_lock = threading.Lock()
 
     def _default_cache_dir(self) -> Path:
         engine = self._store.engine
@@ -664,7 +666,6 @@ class Studio:
 
     def close(self) -> None:
         """Release the engine's memory; the Studio must not be used afterwards."""
-        self._pool.shutdown(wait=False)
         self._connection.close()
 
     # -- context ----------------------------------------------------------------------------------------
@@ -1029,21 +1030,95 @@ class Studio:
     def _histograms(
         self, plan: _Plan, binned: Sequence[_Column], metrics: Sequence[tuple[int, _Column]], bins: int
     ) -> tuple[list[Histogram], int]:
-        # DuckDB finds the matching rows; the bins are counted by compiled kernels over the tables' columns kept
-        # as numpy arrays, a pass per field in parallel: a grouped SQL query per field was several times slower.
+        # DuckDB finds the matching rows; one compiled pass over them bins every field and sums every model's
+        # metric (sample_table.bin_all), over the tables' columns kept as numpy matrices: a grouped SQL query per
+        # field was several times slower at a million samples.
         rows = self._rows(plan)
-        values = np.empty((len(metrics), len(rows)), dtype=np.float64)
-        for position, (_, column) in enumerate(metrics):
-            np.take(self._array(column), rows, out=values[position])
+        numeric = [column for column in binned if column.spec.kind == "number"]
+        coded = [column for column in binned if column.spec.kind != "number"]
+        numbers = self._matrix(numeric, np.float64)
+        codes = self._matrix(coded, np.int32)
+        values = self._matrix([column for _, column in metrics], np.float64)
+        ranges = min_max(numbers, rows)
+        n_bins = np.array([bins if ranges[j, 1] > ranges[j, 0] else 1 for j in range(len(numeric))], dtype=np.int64)
+        lows = np.array([ranges[j, 0] if ranges[j, 2] else 0.0 for j in range(len(numeric))], dtype=np.float64)
+        scales = np.array(
+            [n_bins[j] / (ranges[j, 1] - ranges[j, 0]) if n_bins[j] > 1 else 0.0 for j in range(len(numeric))],
+            dtype=np.float64,
+        )
+        layouts = [_categories(column.spec) for column in coded]
+        longest = max([len(slots) for _, slots in layouts], default=1)
+        slots_of = np.zeros((len(coded), max(longest, 1)), dtype=np.int64)
+        for j, (_, slots) in enumerate(layouts):
+            slots_of[j, : len(slots)] = slots
+        n_slots = np.array([len(categories) for categories, _ in layouts], dtype=np.int64)
+        counts, sums, present = bin_all(rows, numbers, lows, scales, n_bins, codes, slots_of, n_slots, values)
+        model_ids = [model_id for model_id, _ in metrics]
 
-        def one(column: _Column) -> Histogram:
-            return _histogram(column, self._array(column), rows, values, bins, [m for m, _ in metrics])
+        def means(j: int, kept: int) -> dict[str, list[float | None]]:
+            return {
+                str(model_id): [
+                    float(sums[j, slot, k] / present[j, slot, k]) if present[j, slot, k] else None
+                    for slot in range(kept)
+                ]
+                for k, model_id in enumerate(model_ids)
+            }
 
-        if len(binned) > 1:
-            histograms = list(self._pool.map(one, binned))
-        else:
-            histograms = [one(column) for column in binned]
-        return histograms, len(rows)
+        found: dict[str, Histogram] = {}
+        for j, column in enumerate(numeric):
+            low, high, count = ranges[j]
+            n_missing = int(counts[j, n_bins[j]])
+            if not count:
+                found[column.spec.name] = Histogram(
+                    field=column.spec.name, kind="number", edges=[], counts=[], n_missing=n_missing
+                )
+                continue
+            width = (high - low) / n_bins[j]
+            found[column.spec.name] = Histogram(
+                field=column.spec.name,
+                kind="number",
+                edges=[float(low) + float(width) * i for i in range(int(n_bins[j]))] + [float(high)],
+                counts=[int(c) for c in counts[j, : n_bins[j]]],
+                n_missing=n_missing,
+                means=means(j, int(n_bins[j])),
+            )
+        for position, column in enumerate(coded):
+            j = len(numeric) + position
+            categories = list(layouts[position][0])
+            kept = len(categories)
+            if column.spec.kind != "bool" and categories and categories[-1] == "other" and counts[j, kept - 1] == 0:
+                kept -= 1  # nothing outside the listed categories
+            found[column.spec.name] = Histogram(
+                field=column.spec.name,
+                kind=column.spec.kind,
+                categories=categories[:kept],
+                counts=[int(c) for c in counts[j, :kept]],
+                n_missing=int(counts[j, n_slots[position]]),
+                means=means(j, kept),
+            )
+        return [found[column.spec.name] for column in binned], len(rows)
+
+    def _matrix(self, columns: Sequence[_Column], dtype: type[Any]) -> npt.NDArray[Any]:
+        """Columns side by side in a row-major matrix (a row per sample), kept for the next request."""
+        assert all(column.entry is not None for column in columns)
+        key = (dtype.__name__, tuple((column.entry.key, column.spec.name) for column in columns if column.entry))
+        with self._matrices_lock:
+            found = self._matrices.get(key)
+            if found is not None:
+                self._matrices.move_to_end(key)
+                return found
+        n_rows = columns[0].entry.n_rows if columns and columns[0].entry else 0
+        matrix = np.empty((n_rows, len(columns)), dtype=dtype)
+        for j, column in enumerate(columns):
+            array = self._array(column)
+            if dtype is np.int32 and column.spec.kind == "bool":
+                array = np.where(np.isnan(array), -1, array)
+            matrix[:, j] = array
+        with self._matrices_lock:
+            self._matrices[key] = matrix
+            while len(self._matrices) > _MATRICES_KEPT:
+                self._matrices.popitem(last=False)
+        return matrix
 
     def _rows(self, plan: _Plan) -> Int64Array:
         """The suite-table rows a plan's conditions keep, ascending."""
@@ -1256,65 +1331,13 @@ def _direction(types: _Types, type_path: str | None, name: str) -> bool | None:
     return direction_from_name(path.removesuffix(".count").rsplit(".", 1)[-1])
 
 
-def _histogram(
-    column: _Column,
-    data: npt.NDArray[Any],
-    rows: Int64Array,
-    values: npt.NDArray[np.float64],
-    bins: int,
-    model_ids: Sequence[int],
-) -> Histogram:
-    """One field's histogram over the matching rows, with each model's mean metric per bin."""
-    spec = column.spec
-
-    def means(sums: npt.NDArray[np.float64], present: npt.NDArray[np.int64]) -> dict[str, list[float | None]]:
-        return {
-            str(model_id): [
-                float(sums[slot, k] / present[slot, k]) if present[slot, k] else None for slot in range(len(sums))
-            ]
-            for k, model_id in enumerate(model_ids)
-        }
-
-    if spec.kind == "number":
-        low, high, present_count = min_max(data, rows)
-        n_missing = len(rows) - int(present_count)
-        if present_count == 0:
-            return Histogram(field=spec.name, kind="number", edges=[], counts=[], n_missing=n_missing)
-        n_bins = bins if high > low else 1
-        scale = n_bins / (high - low) if high > low else 0.0
-        counts, sums, present = bin_numbers(data, rows, float(low), scale, n_bins, values)
-        width = (high - low) / n_bins
-        return Histogram(
-            field=spec.name,
-            kind="number",
-            edges=[float(low) + width * i for i in range(n_bins)] + [float(high)],
-            counts=[int(c) for c in counts[:n_bins]],
-            n_missing=n_missing,
-            means=means(sums[:n_bins], present[:n_bins]),
-        )
+def _categories(spec: FieldSpec) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """The bins of a coded field, and the bin of each code: its listed categories, then ``other`` for the rest."""
     if spec.kind == "bool":
-        codes = np.where(np.isnan(data), -1, data).astype(np.int32)
-        categories = ["false", "true"]
-        slots = np.array([0, 1], dtype=np.int64)
-    else:
-        codes = data
-        dictionary = spec.dictionary or []
-        code_of = {value: code for code, value in enumerate(dictionary)}
-        shown = [code_of[value] for value in spec.categories or [] if value in code_of]
-        categories = [dictionary[code] for code in shown]
-        # Codes not among the listed categories share an "other" bin, dropped when empty.
-        slots = np.full(max(len(dictionary), 1), len(shown), dtype=np.int64)
-        slots[shown] = np.arange(len(shown), dtype=np.int64)
-        categories.append("other")
-    counts, sums, present = bin_codes(codes, rows, slots, len(categories), values)
-    kept = len(categories)
-    if spec.kind != "bool" and counts[kept - 1] == 0:
-        kept -= 1
-    return Histogram(
-        field=spec.name,
-        kind=spec.kind,
-        categories=categories[:kept],
-        counts=[int(c) for c in counts[:kept]],
-        n_missing=int(counts[-1]),
-        means=means(sums[:kept], present[:kept]),
-    )
+        return ["false", "true"], np.array([0, 1], dtype=np.int64)
+    dictionary = spec.dictionary or []
+    code_of = {value: code for code, value in enumerate(dictionary)}
+    shown = [code_of[value] for value in spec.categories or [] if value in code_of]
+    slots = np.full(max(len(dictionary), 1), len(shown), dtype=np.int64)
+    slots[shown] = np.arange(len(shown), dtype=np.int64)
+    return [dictionary[code] for code in shown] + ["other"], slots
