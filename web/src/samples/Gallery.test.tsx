@@ -105,7 +105,7 @@ describe("the gallery", () => {
     expect(image.getAttribute("decoding")).toBe("async");
     // Overlays: one canvas per row, each cell's image placed as its thumbnail sits (640 × 480 contained in
     // the square, centred), every ground-truth keypoint set drawn.
-    const overlays = screen.getAllByTestId("gallery-overlay");
+    const overlays = await screen.findAllByTestId("gallery-overlay");
     expect(overlays).toHaveLength(7);
     expect(overlays[0]).toHaveAttribute("data-annotations", "5");
     expect(overlays[0].style.top).toBe(third.style.top);

@@ -70,10 +70,11 @@ export function useGridView(
   const jumpToRow = useCallback((row: number) => {
     const { totalRows: rows, rowHeight: height, windowRows: window } = geometry.current;
     const view = viewAtRow(row, rows, window, height);
-    moved.current?.();
+    const first = view.base + Math.floor(view.scrollTop / height);
+    if (first !== current.current.first) moved.current?.();
     pendingScroll.current = view.scrollTop;
     // A new object even when nothing moved, so the layout effect below runs and sets the offset.
-    setState({ base: view.base, first: view.base + Math.floor(view.scrollTop / height) });
+    setState({ base: view.base, first });
   }, []);
 
   // The scroll offset is set once the rows of the new window are laid out (the area may have grown).
