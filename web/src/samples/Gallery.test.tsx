@@ -163,6 +163,25 @@ describe("the gallery", () => {
     expect(Math.max(...indices())).toBe(84);
   });
 
+  it("changes the cell size from the toolbar, keeping the first sample at the top", async () => {
+    const { source } = syntheticSource(10_000);
+    renderGallery(<Harness source={source} />);
+    await waitFor(() => expect(cells().length).toBeGreaterThan(0));
+    fireEvent.keyDown(scrubber(), { key: "PageDown" });
+    // Three rows of five down.
+    await waitFor(() => expect(scrubber()).toHaveAttribute("aria-valuetext", "16 / 10,000"));
+    fireEvent.change(screen.getByRole("combobox", { name: "Size" }), { target: { value: "120" } });
+    // Nine columns now: sample 16 (index 15) is in row 1, which starts at index 9.
+    await waitFor(() => expect(scrubber()).toHaveAttribute("aria-valuetext", "10 / 10,000"));
+    const tops = new Set(cells().map((cell) => cell.style.top));
+    expect(cells().filter((cell) => cell.style.top === cells()[0].style.top)).toHaveLength(9);
+    expect(tops.size).toBeGreaterThan(4);
+    fireEvent.change(screen.getByRole("combobox", { name: "Size" }), { target: { value: "320" } });
+    // Three columns: index 9 is the first of row 3.
+    await waitFor(() => expect(scrubber()).toHaveAttribute("aria-valuetext", "10 / 10,000"));
+    expect(cells().filter((cell) => cell.style.top === cells()[0].style.top)).toHaveLength(3);
+  });
+
   it("opens a sample on a click", async () => {
     const { source } = syntheticSource(50);
     const onOpen = vi.fn();

@@ -51,12 +51,23 @@ export interface GalleryProps {
   models?: readonly ModelRef[];
   /** The workflow's type schema (`SampleFields.workflow_schema`), which annotations are found by. */
   schema?: Record<string, unknown> | null;
-  /** The cells' target size in px; the grid fits as many columns as the width allows. */
+  /** The cells' first target size in px (the toolbar changes it); the grid fits as many columns as fit. */
   cellSize?: number;
   /** The grid's height (CSS). */
   height?: CSSProperties["height"];
   /** The gallery's accessible name. */
   label?: string;
+}
+
+/** The cell sizes the toolbar offers, in px. */
+const CELL_SIZES: readonly (readonly [string, number])[] = [
+  ["small", 120],
+  ["medium", 200],
+  ["large", 320],
+];
+
+function closestSize(px: number): number {
+  return CELL_SIZES.reduce((best, [, size]) => (Math.abs(size - px) < Math.abs(best - px) ? size : best), CELL_SIZES[0][1]);
 }
 
 /** Rows drawn beyond the visible ones, above and below. */
@@ -102,7 +113,8 @@ export function Gallery({
   const knownTotal = total ?? 0;
 
   const size = useElementSize(scrollRef);
-  const layout = useMemo(() => gridLayout(Math.max(0, size.width - GAP), cellSize), [size.width, cellSize]);
+  const [target, setTarget] = useState(cellSize);
+  const layout = useMemo(() => gridLayout(Math.max(0, size.width - GAP), target), [size.width, target]);
   const totalRows = rowCount(knownTotal, layout.columns);
   const windowRows = windowRowCount(totalRows, layout.rowHeight);
   const motion = useMemo(() => new Motion(), []);
@@ -288,6 +300,16 @@ export function Gallery({
             </button>
           </span>
         ) : null}
+        <label className="sg-size">
+          Size{" "}
+          <select value={String(closestSize(target))} onChange={(event) => setTarget(Number(event.target.value))}>
+            {CELL_SIZES.map(([name, px]) => (
+              <option key={px} value={px}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
         {onLayersChange ? <LayerControls value={layers} onChange={onLayersChange} models={itemModels} compact /> : null}
       </div>
       {notice ? (

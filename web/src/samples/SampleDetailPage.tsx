@@ -317,6 +317,12 @@ export default function SampleDetailPage() {
                 <span className="sg-swatch" style={{ background: summary.colour }} aria-hidden="true" /> {summary.label}:{" "}
                 {countsText(summary.byKind) || "nothing to draw"}
                 {summary.total > summary.shown ? <span className="muted"> ({summary.total - summary.shown} below the confidence floor)</span> : null}
+                {layers.matchColouring && Object.keys(summary.byMatch).length ? (
+                  <span className="muted">
+                    {" "}
+                    · {(["TP", "FP", "FN"] as const).map((status) => `${status} ${summary.byMatch[status] ?? 0}`).join(" · ")}
+                  </span>
+                ) : null}
                 {summary.listed.length ? (
                   <ul>
                     {summary.listed.map((entry) => (
