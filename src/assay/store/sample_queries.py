@@ -235,16 +235,24 @@ def configurations_with_sample_metrics(session: Session, configuration_ids: Sequ
 
 
 # -- page items: a handful of ids ----------------------------------------------------------------------------
-# These go through SQLAlchemy's statement cache (their id lists are expanding parameters): compiling a statement
-# costs more than running it on a hundred ids.
+# Written as SQL text with the ids in it (integers, checked as such): building and compiling a SQLAlchemy
+# statement per page cost more than running it on a hundred ids.
+def _ids(values: Sequence[int]) -> str:
+    return ", ".join(str(int(value)) for value in sorted(set(values)))
+
+
+def _driver_rows(session: Session, sql: str) -> list[Any]:
+    return list(session.connection().exec_driver_sql(sql).fetchall())
+
+
 def samples_of(session: Session, sample_ids: Sequence[int]) -> dict[int, tuple[str, Dict, Dict]]:
     """``{sample id: (key, data, metadata)}`` of the given samples."""
     if not sample_ids:
         return {}
-    query = select(
-        _sample.c.id, _sample.c.key, sql_cast(_sample.c.data, Text), sql_cast(_sample.c.metadata, Text)
-    ).where(_sample.c.id.in_(sorted({int(i) for i in sample_ids})))
-    return {row[0]: (row[1], _loads(row[2]), _loads(row[3]) or {}) for row in session.execute(query)}
+    sql = (
+        f"SELECT id, key, CAST(data AS TEXT), CAST(metadata AS TEXT) FROM test_sample WHERE id IN ({_ids(sample_ids)})"
+    )
+    return {row[0]: (row[1], _loads(row[2]), _loads(row[3]) or {}) for row in _driver_rows(session, sql)}
 
 
 def ground_truths_of(
@@ -257,21 +265,19 @@ def ground_truths_of(
         case_ids: The suite version's test-case version ids, in suite order.
         sample_ids: The samples.
     """
-    if not sample_ids:
+    if not sample_ids or not case_ids:
         return {}, {}
     position = {case_id: index for index, case_id in enumerate(case_ids)}
-    query = (
-        select(_tcv.c.id, _member.c.test_sample_id, sql_cast(_member.c.ground_truth, Text))
-        .join(_member, _member.c.test_case_id == _tcv.c.test_case_id)
-        .where(
-            _tcv.c.id.in_(list(position) or [0]),
-            _in_version(),
-            _member.c.test_sample_id.in_(sorted({int(i) for i in sample_ids})),
-        )
+    sql = (
+        "SELECT v.id, m.test_sample_id, CAST(m.ground_truth AS TEXT) "
+        "FROM test_case_version v JOIN test_case_sample m ON m.test_case_id = v.test_case_id "
+        f"WHERE v.id IN ({_ids(case_ids)}) AND m.added_in <= v.version "
+        "AND (m.removed_in IS NULL OR m.removed_in > v.version) "
+        f"AND m.test_sample_id IN ({_ids(sample_ids)})"
     )
     first: dict[int, tuple[int, Any]] = {}
     holders: dict[int, list[int]] = {}
-    for case_id, sample_id, truth in session.execute(query):
+    for case_id, sample_id, truth in _driver_rows(session, sql):
         index = position[case_id]
         holders.setdefault(sample_id, []).append(case_id)
         if sample_id not in first or first[sample_id][0] > index:
@@ -285,11 +291,11 @@ def inferences_of(session: Session, model_ids: Sequence[int], sample_ids: Sequen
     """``{(model id, sample id): inference}`` of the given models on the given samples."""
     if not model_ids or not sample_ids:
         return {}
-    query = select(_inference.c.model_id, _inference.c.test_sample_id, sql_cast(_inference.c.data, Text)).where(
-        _inference.c.model_id.in_(sorted({int(i) for i in model_ids})),
-        _inference.c.test_sample_id.in_(sorted({int(i) for i in sample_ids})),
+    sql = (
+        "SELECT model_id, test_sample_id, CAST(data AS TEXT) FROM inference "
+        f"WHERE model_id IN ({_ids(model_ids)}) AND test_sample_id IN ({_ids(sample_ids)})"
     )
-    return {(row[0], row[1]): _loads(row[2]) for row in session.execute(query)}
+    return {(row[0], row[1]): _loads(row[2]) for row in _driver_rows(session, sql)}
 
 
 def sample_metrics_of(
@@ -303,14 +309,12 @@ def sample_metrics_of(
     if not configuration_ids or not sample_ids:
         return {}
     rank = {case_id: index + 1 for index, case_id in enumerate(case_order)}
-    query = select(
-        _metrics.c.configuration_id, _metrics.c.scope, _metrics.c.test_sample_id, sql_cast(_metrics.c.data, Text)
-    ).where(
-        _metrics.c.configuration_id.in_(sorted({int(i) for i in configuration_ids})),
-        _metrics.c.test_sample_id.in_(sorted({int(i) for i in sample_ids})),
+    sql = (
+        "SELECT configuration_id, scope, test_sample_id, CAST(data AS TEXT) FROM sample_metrics "
+        f"WHERE configuration_id IN ({_ids(configuration_ids)}) AND test_sample_id IN ({_ids(sample_ids)})"
     )
     best: dict[tuple[int, int], tuple[int, Any]] = {}
-    for configuration_id, scope, sample_id, text in session.execute(query):
+    for configuration_id, scope, sample_id, text in _driver_rows(session, sql):
         order = 0 if scope == 0 else rank.get(scope)
         if order is None:
             continue
