@@ -409,7 +409,7 @@ class _Context:
         studio, suite_table, repo = self.studio, self.suite_table, self.repo
 
         def build() -> ColumnTable:
-            ids = studio._suite_ids(suite_table)
+            ids = studio._ids(suite_table)
             return build_inference_table(ids, queries.inferences_of_model(repo.session, model_id))
 
         return self._pin(f"inf-{self.suite.ref.id}-{model_id}", stamp_text, build)
@@ -418,7 +418,7 @@ class _Context:
         studio, suite_table, repo, case_ids = self.studio, self.suite_table, self.repo, self.suite.case_ids
 
         def build() -> ColumnTable:
-            ids = studio._suite_ids(suite_table)
+            ids = studio._ids(suite_table)
             return build_metrics_table(ids, sample_metrics(repo.session, [configuration.id]), case_ids)
 
         stamp = f"{self.suite.created}-r{configuration.updated}"

@@ -123,7 +123,7 @@ def _suite_cases(session: Session, test_suite_version_id: int) -> list[tuple[int
 
 
 def suite_samples(session: Session, test_suite_version_id: int) -> SuiteSamples:
-    """Read every sample of a suite version with its metadata, ground truth and test cases (three queries)."""
+    """Read every sample of a suite version with its metadata, ground truth and test cases, in a few queries."""
     cases = _suite_cases(session, test_suite_version_id)
     case_ids = [case[0] for case in cases]
     if not cases:
