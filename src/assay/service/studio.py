@@ -104,7 +104,7 @@ _SUITES_KEPT = 256
 _ORDERS_KEPT = 16
 
 #: Field matrices kept for histograms (the fields of a suite at a million samples: ~200 MB).
-_MATRICES_KEPT = 6
+_MATRICES_KEPT = 4
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff")
 
@@ -152,7 +152,7 @@ class _Entry:
     nbytes: int
     extra: dict[str, Any]
     pins: int = 0
-    #: Columns read out as numpy for the histogram kernels, by field name.
+    #: Columns read out as numpy (the suite table's ids), by name.
     arrays: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -1134,13 +1134,12 @@ class Studio:
         return np.asarray(found, dtype=np.int64)
 
     def _array(self, column: _Column) -> npt.NDArray[Any]:
-        """A field's column as numpy (numbers and booleans as float64 with NaN, category codes with -1)."""
+        """A field's column as numpy (numbers and booleans as float64 with NaN, category codes with -1).
+
+        Not kept: the matrices built from these are (:meth:`_matrix`).
+        """
         entry, name = column.entry, column.spec.name
         assert entry is not None
-        with entry.lock:
-            found = entry.arrays.get(name)
-        if found is not None:
-            return found
         cursor = self._connection.cursor()
         try:
             raw = cursor.execute(f"SELECT {_quote(name)} AS v FROM {_quote(entry.name)}").fetchnumpy()["v"]
@@ -1150,10 +1149,7 @@ class Studio:
             array = np.ma.filled(np.ma.asarray(raw).astype(np.int32), -1)
         else:
             array = np.ma.filled(np.ma.asarray(raw).astype(np.float64), np.nan)
-        array = np.ascontiguousarray(array)
-        with entry.lock:
-            entry.arrays[name] = array
-        return array
+        return np.ascontiguousarray(array)
 
     # -- items ------------------------------------------------------------------------------------------
     def items(
