@@ -50,11 +50,8 @@ export function evictPages(client: QueryClient, sourceKey: readonly unknown[], m
   return drop.length;
 }
 
-/**
- * `value` once it has stayed the same (by `key`) for `settleMs`, or at most `maxMs` after it first changed;
- * at once when `immediate`.
- */
-export function useSettled<T>(value: T, key: string, settleMs: number, maxMs: number, immediate = false): T {
+/** `value` once it has stayed the same (by `key`) for `settleMs`, or at most `maxMs` after it first changed. */
+export function useSettled<T>(value: T, key: string, settleMs: number, maxMs: number): T {
   const [settled, setSettled] = useState<{ key: string; value: T }>({ key, value });
   const latest = useRef(value);
   latest.current = value;
@@ -66,13 +63,13 @@ export function useSettled<T>(value: T, key: string, settleMs: number, maxMs: nu
     }
     const now = performance.now();
     pendingSince.current ??= now;
-    const wait = immediate ? 0 : Math.max(0, Math.min(settleMs, pendingSince.current + maxMs - now));
+    const wait = Math.max(0, Math.min(settleMs, pendingSince.current + maxMs - now));
     const timer = setTimeout(() => {
       pendingSince.current = null;
       setSettled({ key, value: latest.current });
     }, wait);
     return () => clearTimeout(timer);
-  }, [key, settled.key, settleMs, maxMs, immediate]);
+  }, [key, settled.key, settleMs, maxMs]);
   return settled.value;
 }
 
