@@ -363,7 +363,10 @@ class Curation:
             chosen = [sid for sid in dict.fromkeys(request.sample_ids) if sid not in excluded]
             stored_query = None
         else:
-            chosen = [int(sid) for sid in self._studio.matching_sample_ids(query) if int(sid) not in excluded]
+            matching = self._studio.matching_sample_ids(query)
+            if excluded:
+                matching = matching[~np.isin(matching, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))]
+            chosen = matching.tolist()
             stored_query = query.model_dump(mode="json")
         if not chosen:
             raise InputValidationError(
@@ -631,6 +634,9 @@ class Curation:
             description=None,
             test_case_ids=[case.id for case in info.test_cases] + [case.ref.id for case in made],
             tags=None,
+            # The new test cases hold samples of the suite only: its distinct samples stay as they were, and
+            # counting them again would read every membership row of the suite (~1 s at a million samples).
+            n_samples=curation_queries.suite_sample_count(session, info.suite.id),
         )
         new_suite = SuiteRef(id=suite["id"], name=suite["name"], version=suite["version"])
         derived, pending = 0, list[str]()

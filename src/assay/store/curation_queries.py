@@ -11,6 +11,7 @@ it must change.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
@@ -18,8 +19,10 @@ from sqlalchemy import (
     ARRAY,
     Column,
     ColumnElement,
+    Connection,
     Integer,
     MetaData,
+    Select,
     Table,
     and_,
     any_,
@@ -29,6 +32,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
 )
 from sqlalchemy.orm import Session
 
@@ -61,6 +65,7 @@ __all__ = [
     "origin",
     "samples_in_test_case",
     "set_origin",
+    "suite_sample_count",
 ]
 
 Dict = dict[str, Any]
@@ -120,6 +125,25 @@ _chosen = Table(
 )
 
 
+def _fill_chosen(connection: Connection, sample_ids: Sequence[int]) -> None:
+    """Put the samples into :data:`_chosen` at positions ``0..n-1`` with one statement of one parameter.
+
+    Rows bound one by one cost more than the membership rows they lead to (100,000 of them: ~0.4 s of
+    parameter processing); a JSON array (SQLite) or an integer array (PostgreSQL) is one value to bind.
+    """
+    if connection.dialect.name == "postgresql":
+        statement = text(
+            "INSERT INTO assay_curation_chosen (position, test_sample_id) "
+            "SELECT ordinality - 1, id FROM unnest(:ids) WITH ORDINALITY AS chosen(id, ordinality)"
+        ).bindparams(bindparam("ids", type_=ARRAY(Integer)))
+        connection.execute(statement, {"ids": list(sample_ids)})
+    else:
+        statement = text(
+            "INSERT INTO assay_curation_chosen (position, test_sample_id) SELECT key, value FROM json_each(:ids)"
+        )
+        connection.execute(statement, {"ids": json.dumps(list(sample_ids))})
+
+
 def add_suite_samples(
     session: Session, *, test_case_version_id: int, test_suite_version_id: int, sample_ids: Sequence[int]
 ) -> tuple[int, list[int]]:
@@ -129,7 +153,8 @@ def add_suite_samples(
     suite's membership rows inside the database instead of from the samples' documents: one membership row per
     sample at positions ``0..n-1`` in the order given, ``added_in`` 1, each with the ground truth of the first
     test case in suite order that holds the sample; the test case's next position; version 1 with its count.
-    Nothing is written when a sample is not in the suite version.
+    Nothing is written when a sample is not in the suite version (the caller's transaction is then to be
+    rolled back: rows of the samples that are in it may have been written).
 
     Args:
         session: The session of the caller's transaction.
@@ -138,7 +163,7 @@ def add_suite_samples(
         sample_ids: The samples, each once, in order.
 
     Returns:
-        The id of version 1, and the sample ids not in the suite version (then nothing was written).
+        The id of version 1, and the sample ids not in the suite version (then the caller must roll back).
     """
     head = session.get(TestCaseVersion, test_case_version_id)
     assert head is not None and head.version == 0 and head.n_samples == 0  # made empty in this transaction
@@ -147,9 +172,71 @@ def add_suite_samples(
     connection = session.connection()
     # Made and dropped in the caller's transaction: a failure rolls its creation back with everything else.
     _chosen.create(connection, checkfirst=False)
-    rows = [{"position": position, "test_sample_id": sid} for position, sid in enumerate(sample_ids)]
-    for start in range(0, len(rows), 10 * CHUNK):
-        connection.execute(insert(_chosen), rows[start : start + 10 * CHUNK])
+    _fill_chosen(connection, sample_ids)
+    columns = ["test_case_id", "test_sample_id", "ground_truth", "position", "added_in", "removed_in"]
+    first = connection.execute(
+        select(_tcv.c.test_case_id, _tcv.c.version)
+        .join(_stc, _stc.c.test_case_version_id == _tcv.c.id)
+        .where(_stc.c.test_suite_version_id == test_suite_version_id)
+        .order_by(_stc.c.position)
+        .limit(1)
+    ).first()
+    written = 0
+    if first is not None:
+        # Most samples are usually in the suite's first test case (often one of all its samples): a join with
+        # its rows takes their ground truths at once, with no lookup of the other test cases per sample.
+        in_first = and_(
+            _member.c.test_case_id == first.test_case_id,
+            _member.c.test_sample_id == _chosen.c.test_sample_id,
+            _member.c.added_in <= first.version,
+            or_(_member.c.removed_in.is_(None), _member.c.removed_in > first.version),
+        )
+        written = connection.execute(
+            insert(_member).from_select(
+                columns,
+                select(
+                    literal(case.id, Integer),
+                    _chosen.c.test_sample_id,
+                    _member.c.ground_truth,
+                    _chosen.c.position,
+                    literal(1, Integer),
+                    literal(None, Integer),
+                )
+                .select_from(_chosen)
+                .join(_member, in_first)
+                .order_by(_chosen.c.position),
+            )
+        ).rowcount
+    if written < len(sample_ids):
+        written += _add_from_later_cases(connection, case.id, test_suite_version_id, columns)
+    outside: list[int] = []
+    if written < len(sample_ids):
+        outside = list(
+            connection.scalars(
+                select(_chosen.c.test_sample_id).where(~exists(_new_member(case.id))).order_by(_chosen.c.position)
+            )
+        )
+    _chosen.drop(connection, checkfirst=False)
+    if outside:
+        return 0, outside
+    case.next_position = len(sample_ids)
+    version = TestCaseVersion(test_case_id=case.id, version=1, n_samples=len(sample_ids), created=utcnow())
+    session.add(version)
+    session.flush()
+    return version.id, []
+
+
+def _new_member(case_id: int) -> Select[tuple[int]]:
+    """The new test case's row of a chosen sample (written by this transaction, so open)."""
+    return select(_member.c.id).where(
+        _member.c.test_case_id == case_id,
+        _member.c.test_sample_id == _chosen.c.test_sample_id,
+        _member.c.removed_in.is_(None),
+    )
+
+
+def _add_from_later_cases(connection: Connection, case_id: int, test_suite_version_id: int, columns: list[str]) -> int:
+    """Write the rows of the chosen samples not yet written, each with its first ground truth in suite order."""
     in_suite = (
         select(_member.c.id)
         .select_from(_stc)
@@ -161,34 +248,29 @@ def add_suite_samples(
             _member_of_version(),
         )
     )
-    outside = list(
-        connection.scalars(select(_chosen.c.test_sample_id).where(~exists(in_suite)).order_by(_chosen.c.position))
-    )
-    if not outside:
-        first_truth = (
-            in_suite.with_only_columns(_member.c.ground_truth).order_by(_stc.c.position).limit(1).scalar_subquery()
-        )
-        connection.execute(
-            insert(_member).from_select(
-                ["test_case_id", "test_sample_id", "ground_truth", "position", "added_in", "removed_in"],
-                select(
-                    literal(case.id, Integer),
-                    _chosen.c.test_sample_id,
-                    first_truth,
-                    _chosen.c.position,
-                    literal(1, Integer),
-                    literal(None, Integer),
-                ).order_by(_chosen.c.position),
+    first_truth = in_suite.with_only_columns(_member.c.ground_truth).order_by(_stc.c.position).limit(1)
+    return connection.execute(
+        insert(_member).from_select(
+            columns,
+            select(
+                literal(case_id, Integer),
+                _chosen.c.test_sample_id,
+                first_truth.scalar_subquery(),
+                _chosen.c.position,
+                literal(1, Integer),
+                literal(None, Integer),
             )
+            .where(~exists(_new_member(case_id)), exists(in_suite))
+            .order_by(_chosen.c.position),
         )
-    _chosen.drop(connection, checkfirst=False)
-    if outside:
-        return 0, outside
-    case.next_position = len(rows)
-    version = TestCaseVersion(test_case_id=case.id, version=1, n_samples=len(rows), created=utcnow())
-    session.add(version)
-    session.flush()
-    return version.id, []
+    ).rowcount
+
+
+def suite_sample_count(session: Session, test_suite_version_id: int) -> int:
+    """The distinct samples of a suite version, as counted when it was made."""
+    count = session.scalar(select(TestSuiteVersion.n_samples).where(TestSuiteVersion.id == test_suite_version_id))
+    assert count is not None  # the caller read the version in this transaction
+    return count
 
 
 def set_origin(session: Session, test_case_version_id: int, query: Dict | None, created_from: int) -> None:

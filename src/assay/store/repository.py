@@ -723,8 +723,10 @@ class Repository:
                 )
             seen[case.id] = case.name
 
-    def _add_suite_version(self, suite: TestSuite, version: int, test_case_ids: Sequence[int]) -> TestSuiteVersion:
-        row = TestSuiteVersion(test_suite_id=suite.id, version=version, created=utcnow(), n_samples=0)
+    def _add_suite_version(
+        self, suite: TestSuite, version: int, test_case_ids: Sequence[int], n_samples: int | None = None
+    ) -> TestSuiteVersion:
+        row = TestSuiteVersion(test_suite_id=suite.id, version=version, created=utcnow(), n_samples=n_samples or 0)
         self.session.add(row)
         try:
             self.session.flush()
@@ -740,7 +742,7 @@ class Repository:
                 for position, case_id in enumerate(test_case_ids)
             ],
         )
-        if test_case_ids:
+        if test_case_ids and n_samples is None:
             # A version never changes: its distinct samples are counted once, for every view that shows them.
             row.n_samples = int(self.session.scalar(suite_sample_count(row.id)) or 0)
         return row
@@ -811,8 +813,13 @@ class Repository:
         description: str | None,
         test_case_ids: Sequence[int] | None,
         tags: Sequence[str] | None,
+        n_samples: int | None = None,
     ) -> Dict:
-        """Edit on top of the latest version; a changed test-case list makes a new version."""
+        """Edit on top of the latest version; a changed test-case list makes a new version.
+
+        ``n_samples`` is the new version's count of distinct samples when the caller knows it (a test case made
+        of the suite's own samples adds none), which spares counting a large suite's membership again.
+        """
         suite, head = self._suite_version(test_suite_id)
         self.session.execute(select(TestSuite.id).where(TestSuite.id == suite.id).with_for_update())
         latest = self._latest_suite_version(suite.id)
@@ -840,7 +847,7 @@ class Repository:
             )
             if list(test_case_ids) != current:
                 self._check_suite_cases(suite.name, suite.workflow_id, test_case_ids)
-                version = self._add_suite_version(suite, head.version + 1, test_case_ids)
+                version = self._add_suite_version(suite, head.version + 1, test_case_ids, n_samples)
         self.session.flush()
         return self._suite_dict(suite, version, self._workflow_name(suite.workflow_id))
 
