@@ -4,6 +4,7 @@ import { useState } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { Gallery, overlaySize } from "./Gallery";
+import { cellThumbnail } from "./GalleryCell";
 import { MAX_CACHED_PAGES, PAGE_SIZE, evictPages, pageQuery } from "./pages";
 import { cellView } from "./RowOverlay";
 import { noSelection } from "./selection";
@@ -246,6 +247,18 @@ describe("the gallery", () => {
       </QueryClientProvider>,
     );
     await waitFor(() => expect(indices()[0]).toBe(0));
+  });
+});
+
+describe("thumbnails", () => {
+  it("asks for half-size thumbnails for small cells, the server's default otherwise", () => {
+    const item = itemAt(4);
+    const media = { kind: "image" as const, dataType: "TEST_SAMPLE/IMAGE", path: "", locator: item.locator ?? "" };
+    expect(cellThumbnail(item, media, 240)).toBe(item.thumbnail);
+    expect(cellThumbnail(item, media, 120)).toBe(`${item.thumbnail}&size=128`);
+    const member = { ...media, path: "left", locator: "/d/l.png" };
+    expect(cellThumbnail(item, member, 240)).toBe("/api/v1/app/assets/thumbnail?locator=%2Fd%2Fl.png");
+    expect(cellThumbnail(item, member, 100)).toBe("/api/v1/app/assets/thumbnail?locator=%2Fd%2Fl.png&size=128");
   });
 });
 

@@ -37,9 +37,21 @@ export function cellMedia(item: GalleryItem): Media | null {
   return media;
 }
 
-/** The thumbnail of a cell's image: the server's, or one of a composite's member. */
-export function cellThumbnail(item: GalleryItem, media: Media): string {
-  return media.path === "" && item.thumbnail ? item.thumbnail : thumbnailUrl(media.locator ?? "");
+/** The thumbnail sizes asked for: the server's largest, and half of it for small cells (a quarter of the pixels). */
+const SMALL_THUMBNAIL = 128;
+
+/**
+ * The thumbnail of a cell's image (the server's, or one of a composite's member), at 128 px when the cell
+ * shows no more device pixels than that, else at the server's default (256).
+ */
+export function cellThumbnail(item: GalleryItem, media: Media, cellPixels = Number.POSITIVE_INFINITY): string {
+  const small = cellPixels <= SMALL_THUMBNAIL;
+  if (media.path !== "" || !item.thumbnail) return thumbnailUrl(media.locator ?? "", small ? SMALL_THUMBNAIL : undefined);
+  if (!small) return item.thumbnail;
+  const [path, query = ""] = item.thumbnail.split("?");
+  const params = new URLSearchParams(query);
+  params.set("size", String(SMALL_THUMBNAIL));
+  return `${path}?${params.toString()}`;
 }
 
 function CellImage({ item, media, size, actions }: { item: GalleryItem; media: Media; size: number; actions: CellActions }) {
@@ -55,7 +67,7 @@ function CellImage({ item, media, size, actions }: { item: GalleryItem; media: M
   return (
     <img
       className="sg-thumb"
-      src={cellThumbnail(item, media)}
+      src={cellThumbnail(item, media, size * (typeof window === "undefined" ? 1 : window.devicePixelRatio || 1))}
       alt=""
       loading="lazy"
       decoding="async"

@@ -68,6 +68,7 @@ describe("what a sample shows, by data type", () => {
   it("encodes locators into the asset URLs", () => {
     expect(assetUrl("file:///data/a b.png")).toBe("/api/v1/app/assets/file?locator=file%3A%2F%2F%2Fdata%2Fa%20b.png");
     expect(thumbnailUrl("s3://b/k?x=1", 128)).toBe("/api/v1/app/assets/thumbnail?locator=s3%3A%2F%2Fb%2Fk%3Fx%3D1&size=128");
+    expect(thumbnailUrl("/a.png")).toBe("/api/v1/app/assets/thumbnail?locator=%2Fa.png");
   });
 
   it("cuts a text to its first lines", () => {

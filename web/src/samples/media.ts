@@ -7,9 +7,10 @@ export function assetUrl(locator: string): string {
   return `/api/v1/app/assets/file?locator=${encodeURIComponent(locator)}`;
 }
 
-/** A thumbnail of an image asset, made by the server (at most 256 px). */
-export function thumbnailUrl(locator: string, size = 256): string {
-  return `/api/v1/app/assets/thumbnail?locator=${encodeURIComponent(locator)}&size=${size}`;
+/** A thumbnail of an image asset, made by the server (at most 256 px, its default). */
+export function thumbnailUrl(locator: string, size?: number): string {
+  const url = `/api/v1/app/assets/thumbnail?locator=${encodeURIComponent(locator)}`;
+  return size === undefined ? url : `${url}&size=${size}`;
 }
 
 export type MediaKind = "image" | "text" | "audio" | "video" | "link";
