@@ -203,4 +203,12 @@ describe("the query a state asks for", () => {
     expect(url.searchParams.get("i")).toBe("17");
     expect(parseStudioState(url.searchParams).predicates).toEqual(state.predicates);
   });
+
+  it("opens a sample from delta mode with the delta, so that stepping follows its ranking", () => {
+    const delta = { modelId: 2, baselineId: 1, configuration: "c", metric: "mean_nme" };
+    const url = new URL(sampleUrl(42, { ...state, testCase: 12, delta }, [1, 2], 3), "http://x");
+    const reopened = parseStudioState(url.searchParams);
+    expect(reopened.delta).toMatchObject(delta);
+    expect(reopened.testCase).toBe(12);
+  });
 });

@@ -330,7 +330,8 @@ export function sampleQueryOf(state: StudioState, suiteId: number, modelIds: rea
 
 /** The sample detail page's URL, with the query it was opened from so that it can step through it. */
 export function sampleUrl(sampleId: number, state: StudioState, modelIds: readonly number[], index: number): string {
-  const params = writeStudioState({ ...state, delta: null, metric: null });
+  // The delta stays: from delta mode, next and previous step through the samples behind the delta, in its ranking.
+  const params = writeStudioState({ ...state, metric: null });
   params.delete("models");
   if (modelIds.length > 0) params.set("models", modelIds.join(","));
   params.set("i", String(index));
