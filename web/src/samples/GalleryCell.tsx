@@ -3,7 +3,7 @@
 // so scrolling renders only the cells that come into view. Overlays are drawn per row (RowOverlay.tsx).
 import { memo, useCallback, useMemo } from "react";
 
-import { type Media, firstLines, sampleMedia, thumbnailUrl } from "./media";
+import { type Media, firstLines, sampleMedia, sampleName, thumbnailUrl } from "./media";
 import type { GalleryItem } from "./types";
 
 /** What the gallery hands every cell; one object for all of them, stable across renders. */
@@ -82,9 +82,7 @@ function CellImage({ item, media, size, actions }: { item: GalleryItem; media: M
 const KIND_LABEL: Record<string, string> = { audio: "Audio", video: "Video", link: "File" };
 
 function fileName(locator: string | undefined): string {
-  if (!locator) return "";
-  const clean = locator.split(/[?#]/)[0];
-  return clean.slice(clean.lastIndexOf("/") + 1) || clean;
+  return locator ? sampleName({ key: locator, locator }) : "";
 }
 
 function CellBody({ item, size, actions }: { item: GalleryItem; size: number; actions: CellActions }) {
@@ -111,6 +109,7 @@ export const GalleryCell = memo(function GalleryCell({ item, index, top, left, s
       </div>
     );
   }
+  const name = sampleName(item);
   return (
     <div className={`sg-cell${selected ? " selected" : ""}`} style={style} data-sample-id={item.id} data-index={index} data-tone={item.tone}>
       <button
@@ -118,8 +117,8 @@ export const GalleryCell = memo(function GalleryCell({ item, index, top, left, s
         className="sg-media"
         style={{ height: size }}
         onClick={() => actions.open(item, index)}
-        aria-label={`Open ${item.key}`}
-        title={item.key}
+        aria-label={`Open ${name}`}
+        title={name}
       >
         <CellBody item={item} size={size} actions={actions} />
       </button>
@@ -128,12 +127,12 @@ export const GalleryCell = memo(function GalleryCell({ item, index, top, left, s
           <input
             type="checkbox"
             checked={selected}
-            aria-label={`Select ${item.key}`}
+            aria-label={`Select ${name}`}
             onChange={(event) => actions.check(item, index, (event.nativeEvent as MouseEvent).shiftKey === true)}
           />
         ) : null}
         <span className="sg-key" title={item.key}>
-          {item.key}
+          {name}
         </span>
         {item.badge ? <span className={`sg-badge tone-${item.tone ?? "neutral"}`}>{item.badge}</span> : null}
       </div>

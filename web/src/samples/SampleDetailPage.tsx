@@ -20,7 +20,7 @@ import { sampleDetailQuery, useSampleDetail, useSampleFields } from "./api";
 import { type SideBySideRow, bestOf, formatValue, sideBySide } from "./fields";
 import { LayerControls } from "./LayerControls";
 import { urlLayers } from "./layerState";
-import { assetUrl, sampleMedia } from "./media";
+import { assetUrl, sampleMedia, sampleName } from "./media";
 import { type Neighbours, neighboursQuery, stepContextOf } from "./navigation";
 import { type BodySample, SampleBody } from "./SampleBody";
 import { cachedLayers, visibleLayers, workflowSchemaOf } from "./sampleLayers";
@@ -232,7 +232,7 @@ export default function SampleDetailPage() {
     enabled: context !== null && index !== null,
   });
   const near: Neighbours | null = neighbours.data ?? null;
-  useTitle(detail.data ? detail.data.key : "Sample");
+  useTitle(detail.data ? sampleName(detail.data) : "Sample");
 
   const queryClient = useQueryClient();
   const step = useCallback(
@@ -282,7 +282,7 @@ export default function SampleDetailPage() {
   return (
     <div className="sd-page">
       <header className="sd-header">
-        <h1>{data.key}</h1>
+        <h1 title={data.key}>{sampleName(data)}</h1>
         <span className="muted">{data.data_type ?? "custom sample"}</span>
         {data.locator ? (
           <a className="mono" href={assetUrl(data.locator)} target="_blank" rel="noreferrer" title="The original file">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { assetUrl, firstLines, sampleMedia, thumbnailUrl } from "./media";
+import { assetUrl, firstLines, sampleMedia, sampleName, thumbnailUrl } from "./media";
 
 describe("what a sample shows, by data type", () => {
   it("shows an image by its locator", () => {
@@ -74,5 +74,20 @@ describe("what a sample shows, by data type", () => {
   it("cuts a text to its first lines", () => {
     expect(firstLines("a\nb\nc\nd", 2)).toBe("a\nb");
     expect(firstLines("x".repeat(500), 6, 10)).toBe(`${"x".repeat(9)}…`);
+  });
+});
+
+describe("sampleName", () => {
+  it("is the locator's file name, decoded, without query or fragment", () => {
+    expect(sampleName({ key: "d87b", locator: "file:///data/faces/face-0001.png" })).toBe("face-0001.png");
+    expect(sampleName({ key: "d87b", locator: "https://h/x/a%20b.jpg?sig=1#f" })).toBe("a b.jpg");
+    expect(sampleName({ key: "d87b", locator: "s3://bucket/dir/" })).toBe("dir");
+  });
+
+  it("falls back to the key without a locator or a name in it", () => {
+    expect(sampleName({ key: "d87b", locator: null })).toBe("d87b");
+    expect(sampleName({ key: "d87b" })).toBe("d87b");
+    expect(sampleName({ key: "d87b", locator: "https://h/" })).toBe("h");
+    expect(sampleName({ key: "d87b", locator: "bad%E0%A4%A.png" })).toBe("bad%E0%A4%A.png");
   });
 });

@@ -13,6 +13,21 @@ export function thumbnailUrl(locator: string, size?: number): string {
   return size === undefined ? url : `${url}&size=${size}`;
 }
 
+/**
+ * What a sample is called on screen: its file's name when it has a locator (what people recognise), else its
+ * key (a digest of its identity, unique but opaque).
+ */
+export function sampleName(sample: { key: string; locator?: string | null }): string {
+  if (!sample.locator) return sample.key;
+  const path = sample.locator.split(/[?#]/, 1)[0].replace(/\/+$/, "");
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  try {
+    return decodeURIComponent(last) || sample.key;
+  } catch {
+    return last || sample.key;
+  }
+}
+
 export type MediaKind = "image" | "text" | "audio" | "video" | "link";
 
 /** One thing to show: an image, a text, a player, or a link to a file the app cannot show. */
