@@ -28,7 +28,7 @@ from assay.service import curation as curation_module
 from assay.service.models import SampleMetricsRow, SampleRow, TestCaseMetricsRow
 from assay.service.sample_views import CreateTestCase, Predicate, SampleQuery, SortKey, SplitTestCases
 from assay.service.views import ResultsTable
-from assay.store import curation_queries
+from assay.store import curation_queries, view_queries
 from assay.store import models as tables
 
 REPO = Path(__file__).resolve().parents[2]
@@ -509,6 +509,48 @@ def test_the_derived_per_sample_metrics_are_the_first_test_case_s(detection: Cou
             (r.test_case_id, r.test_sample["locator"], str(r.metrics)) for r in source.test_sample_metrics
         )
         assert not math.isnan(stored.test_case_metrics[-1].metrics["precision"])
+
+
+def test_ground_truths_come_from_the_first_test_case_in_suite_order_and_the_suite_count_is_kept(
+    service: Service,
+) -> None:
+    service.register_workflow(DETECTION, {})
+    ids = {}
+    for name, indices, n in (("low", range(0, 5), 1), ("high", range(3, 8), 2)):
+        case = service.create_test_case(DETECTION, name)
+        case = service.edit_test_case(
+            case.id,
+            add=[SampleRow(test_sample=image(i), metadata={"i": i}, ground_truth={"n": n}) for i in indices],
+        )
+        ids[name] = case.id
+    by_locator = sample_ids_by_locator(service)
+    sample = {i: by_locator[image(i)["locator"]] for i in range(8)}
+    order = [7, 3, 5, 0, 4]
+    for suite_name, cases, expected in (
+        ("low first", ["low", "high"], [2, 1, 2, 1, 1]),
+        ("high first", ["high", "low"], [2, 2, 2, 1, 2]),
+    ):
+        suite = service.create_test_suite(DETECTION, suite_name, test_case_ids=[ids[name] for name in cases])
+        made = service.curation.create_test_case(
+            CreateTestCase(
+                name=f"made of {suite_name}",
+                query=SampleQuery(test_suite_id=suite.id),
+                sample_ids=[sample[i] for i in order],
+                compute_metrics=False,
+            )
+        )
+        (case,) = made.test_cases
+        rows = service.load_test_case_samples(case.id)
+        # In the order chosen, each with the ground truth of the first test case in suite order that holds it.
+        assert [by_locator[row.test_sample["locator"]] for row in rows] == [sample[i] for i in order]
+        assert [row.ground_truth for row in rows] == [{"n": n} for n in expected]
+        assert made.suite is not None
+        with service._store.read() as repo:
+            kept = repo.session.scalar(
+                select(tables.TestSuiteVersion.n_samples).where(tables.TestSuiteVersion.id == made.suite.id)
+            )
+            counted = repo.session.scalar(view_queries.suite_sample_count(made.suite.id))
+        assert kept == counted == 8
 
 
 # -- made from Studio queries --------------------------------------------------------------------------------
