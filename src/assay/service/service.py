@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 from pydantic import ValidationError
 
 from assay.errors import IncorrectUsageError, InputValidationError, InvalidTokenError, UnauthenticatedError
-from assay.service.curation import Curation
 from assay.service.models import (
     ConfigurationIn,
     InferenceRow,
@@ -62,7 +61,6 @@ from assay.service.results_view import (
     with_alpha,
 )
 from assay.service.sample_views import SampleQuery
-from assay.service.studio import Studio
 from assay.service.views import (
     ModelDetail,
     ModelRef,
@@ -94,6 +92,10 @@ from assay.store.results_queries import (
     workflow_schema,
 )
 from assay.store.view_queries import RUN_STATUSES, ViewQueries
+
+if TYPE_CHECKING:
+    from assay.service.curation import Curation
+    from assay.service.studio import Studio
 
 __all__ = ["Service"]
 
@@ -1068,6 +1070,10 @@ class Service:
         """Queries, histograms and details over the samples of suite versions (:mod:`assay.service.studio`)."""
         studio: Studio | None = self.__dict__.get("_studio")
         if studio is None:
+            # Imported on first use: the engine brings DuckDB and numba, which a client that only uploads
+            # (``import assay``) should not pay for.
+            from assay.service.studio import Studio
+
             studio = self.__dict__.setdefault("_studio", Studio(self._store))
         return studio
 
@@ -1076,6 +1082,8 @@ class Service:
         """Test cases made from samples, and the samples behind a delta (:mod:`assay.service.curation`)."""
         curation: Curation | None = self.__dict__.get("_curation")
         if curation is None:
+            from assay.service.curation import Curation
+
             curation = self.__dict__.setdefault("_curation", Curation(self))
         return curation
 

@@ -75,7 +75,7 @@ __all__ = [
 #: How many keys or ids one ``IN (...)`` lookup carries, and how many rows one executemany writes.
 CHUNK = 1000
 
-#: A bulk insert of at least this many rows refreshes PostgreSQL's planner statistics of the table.
+#: A bulk insert of at least this many rows refreshes the table's planner statistics (PostgreSQL and SQLite).
 _ANALYZE_AFTER = 20_000
 
 #: Every API token starts with this, so secret scanners and users can recognise one.
@@ -190,9 +190,11 @@ class Repository:
             if on_conflict:
                 sql += f" ON CONFLICT {on_conflict}"
             self.session.connection().exec_driver_sql(sql, params)
-        if self._dialect == "postgresql" and len(rows) >= _ANALYZE_AFTER:
-            # The planner's statistics would otherwise wait for autovacuum, and the queries that follow a big
-            # ingest (remaining samples, results) would be planned for a table of a few rows.
+        if len(rows) >= _ANALYZE_AFTER:
+            # The planner's statistics would otherwise wait for autovacuum (PostgreSQL) or never come (SQLite
+            # gathers none by itself), and the queries that follow a big ingest (remaining samples, results,
+            # the Studio's pages) would be planned for a table of a few rows: full scans per chunk instead of
+            # index lookups.
             self.session.connection().exec_driver_sql(f'ANALYZE "{table.name}"')
         return returned
 
