@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -48,6 +47,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import studio_data  # noqa: E402
+
+from web import Server  # noqa: E402
 
 ASSAY = str(Path(sys.executable).with_name("assay"))
 CHROMIUM = os.environ.get("ASSAY_CHROMIUM", "/usr/bin/chromium")
@@ -503,43 +504,6 @@ def curation_figures(data: studio_data.Generated, runs: int, scratch: Path) -> l
 
 
 # -- assay server, (a) over HTTP ----------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    """``assay server`` on the benchmark's store, in a subprocess, with a token."""
-
-    def __init__(self, home: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ASSAY_HOME": str(home)}
-        made = subprocess.run(
-            [ASSAY, "token", "create", "--name", "studio benchmark"], env=env, capture_output=True, text=True
-        )
-        self.token = next(line for line in made.stdout.splitlines() if line.startswith("assay_"))
-        self.process = subprocess.Popen(
-            [ASSAY, "server", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("assay server did not start")
-
-    def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 def http_figures(server: Server, data: studio_data.Generated, runs: int) -> list[str]:
     out = [f"(a) the same filter over HTTP (POST /api/v1/app/samples/query?limit={PAGE}, fresh server):"]
     headers = {"Authorization": f"Bearer {server.token}"}
@@ -849,7 +813,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="assay-studio-curation-") as scratch:
             emit(curation_figures(data, args.curation_runs, Path(scratch)))
     if only & {"a", "d"}:
-        server = Server(home)
+        server = Server(home, name="studio benchmark", start_seconds=120)
         try:
             if "a" in only:
                 emit(http_figures(server, data, args.runs))

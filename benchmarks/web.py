@@ -100,13 +100,11 @@ def generate(home: Path) -> tuple[web_data.Generated, web_data.Generated]:
 class Server:
     """``assay server`` on the benchmark's store, in a subprocess, with a token."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, *, name: str = "benchmark", start_seconds: float = 60) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "ASSAY_HOME": str(home)}
-        made = subprocess.run(
-            [ASSAY, "token", "create", "--name", "benchmark"], env=env, capture_output=True, text=True
-        )
+        made = subprocess.run([ASSAY, "token", "create", "--name", name], env=env, capture_output=True, text=True)
         self.token = next(line for line in made.stdout.splitlines() if line.startswith("assay_"))
         self.process = subprocess.Popen(
             [ASSAY, "server", "--host", "127.0.0.1", "--port", str(self.port)],
@@ -114,7 +112,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_seconds
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
