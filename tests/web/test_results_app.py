@@ -82,8 +82,12 @@ def test_better_models_regression_is_found_from_the_root_url_in_four_clicks(page
     page.goto("/")
     page.get_by_role("link", name=f"Results of {SUITE}").click()
     clicks += 1
-    page.get_by_role("radio", name=f"Use {OTHER} as the baseline").check()
+    # The radio follows the URL, which the click changes: its state settles a render later, so it is awaited
+    # (Playwright's check() wants it changed the instant the click returns, which a loaded machine misses).
+    baseline = page.get_by_role("radio", name=f"Use {OTHER} as the baseline")
+    baseline.click()
     clicks += 1
+    expect(baseline).to_be_checked()
     expect(page.locator("td.rg-cell[data-state='worse']").first).to_be_visible()
     # j steps through the significant regressions (a key, not a click); the profile slice must be among them.
     profile = str(example.case_id("pose: profile"))
