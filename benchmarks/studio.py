@@ -297,18 +297,13 @@ def engine_figures(data: studio_data.Generated, peers: Peers, runs: int, only: s
     try:
         if "a" in only:
             out.append(f"(a) 3-predicate filter (weather, blur, model 0's error), count + first {PAGE} items:")
-            try:
-                cold, times, page = _repeat(
-                    lambda i: service.studio.query(studio_query(data, i), offset=0, limit=PAGE), runs
-                )
-            except NotImplementedError:
-                out.append("  service.studio.query: not available in this build (NotImplementedError)")
-                times = []
-            else:
-                out.append(f"  matches {page.total:,} of {page.n_samples:,} samples (run 0), page of {len(page.items)}")
-                source = "Parquet cache" if cached else "store"
-                out.append(once(f"engine in-process, first query (tables from {source})", cold))
-                out.append(line("engine in-process (service.studio.query)", times, 50, 150))
+            cold, times, page = _repeat(
+                lambda i: service.studio.query(studio_query(data, i), offset=0, limit=PAGE), runs
+            )
+            out.append(f"  matches {page.total:,} of {page.n_samples:,} samples (run 0), page of {len(page.items)}")
+            source = "Parquet cache" if cached else "store"
+            out.append(once(f"engine in-process, first query (tables from {source})", cold))
+            out.append(line("engine in-process (service.studio.query)", times, 50, 150))
             peer_runs = max(3, runs)
             polars = _repeat(peers.polars_filter, peer_runs)
             duck = _repeat(peers.duckdb_filter, peer_runs)
@@ -317,10 +312,9 @@ def engine_figures(data: studio_data.Generated, peers: Peers, runs: int, only: s
             out.append(line("polars on the columns", polars[1], None))
             out.append(line("DuckDB on the columns", duck[1], None))
             out.append(line("SQLite json_extract over the store (naive)", naive[1], None))
-            if times:
-                out.append(ratio("vs polars", times, polars[1]))
-                out.append(ratio("vs DuckDB", times, duck[1]))
-                out.append(ratio("vs SQLite json_extract", times, naive[1]))
+            out.append(ratio("vs polars", times, polars[1]))
+            out.append(ratio("vs DuckDB", times, duck[1]))
+            out.append(ratio("vs SQLite json_extract", times, naive[1]))
         if "b" in only:
             from assay.service.sample_views import SampleQuery
 
@@ -329,30 +323,24 @@ def engine_figures(data: studio_data.Generated, peers: Peers, runs: int, only: s
             )
             for label, filtered in (("every sample", False), ("the filter of (a)", True)):
                 out.append(f"(b) sidebar: 20 histograms x {len(data.model_ids)} models' mean error per bin, {label}:")
-                try:
-                    cold, times, answer = _repeat(
-                        lambda i, filtered=filtered: service.studio.histograms(
-                            histogram_request(data, studio_query(data, i) if filtered else everything)
-                        ),
-                        runs,
-                    )
-                except NotImplementedError:
-                    out.append("  service.studio.histograms: not available in this build (NotImplementedError)")
-                    times = []
-                else:
-                    out.append(
-                        f"  {len(answer.histograms)} histograms over {answer.total:,} samples, "
-                        f"{sum(len(h.counts) for h in answer.histograms)} bins"
-                    )
-                    out.append(once("engine in-process, first (cold)", cold))
-                    out.append(line("engine in-process (service.studio.histograms)", times, 300))
+                cold, times, answer = _repeat(
+                    lambda i, filtered=filtered: service.studio.histograms(
+                        histogram_request(data, studio_query(data, i) if filtered else everything)
+                    ),
+                    runs,
+                )
+                out.append(
+                    f"  {len(answer.histograms)} histograms over {answer.total:,} samples, "
+                    f"{sum(len(h.counts) for h in answer.histograms)} bins"
+                )
+                out.append(once("engine in-process, first (cold)", cold))
+                out.append(line("engine in-process (service.studio.histograms)", times, 300))
                 polars = _repeat(lambda i, f=filtered: peers.polars_histograms(i, f), max(3, min(runs, 10)))
                 duck = _repeat(lambda i, f=filtered: peers.duckdb_histograms(i, f), max(3, min(runs, 10)))
                 out.append(line("polars on the columns (20 group-bys)", polars[1], None))
                 out.append(line("DuckDB on the columns (20 GROUP BYs)", duck[1], None))
-                if times:
-                    out.append(ratio("vs polars", times, polars[1]))
-                    out.append(ratio("vs DuckDB", times, duck[1]))
+                out.append(ratio("vs polars", times, polars[1]))
+                out.append(ratio("vs DuckDB", times, duck[1]))
     finally:
         service.close()
     return out
